@@ -1,0 +1,47 @@
+"""summarizer: structured, checkable summaries of news articles (actors, meetings, conflicts) from any
+OpenAI-compatible LLM, with an embedded offline model as the default."""
+
+from .article import Article
+from .config import Settings, resolve
+from .errors import (
+    AuthenticationFailed,
+    ConfigError,
+    InputError,
+    LLMError,
+    LocalModelError,
+    OutputInvalid,
+    RateLimited,
+    ServerUnavailable,
+    SummarizerError,
+    TemplateError,
+)
+from .pipeline import Summarizer, asummarize, summarize
+from .schema import SCHEMA_VERSION, Actor, ArticleSummary, Conflict, ConflictEvent, Evidence, Meeting, Provenance
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Actor",
+    "Article",
+    "ArticleSummary",
+    "AuthenticationFailed",
+    "ConfigError",
+    "Conflict",
+    "ConflictEvent",
+    "Evidence",
+    "InputError",
+    "LLMError",
+    "LocalModelError",
+    "Meeting",
+    "OutputInvalid",
+    "Provenance",
+    "RateLimited",
+    "ServerUnavailable",
+    "Settings",
+    "Summarizer",
+    "SummarizerError",
+    "TemplateError",
+    "asummarize",
+    "resolve",
+    "summarize",
+]
+__version__ = "0.1.0"

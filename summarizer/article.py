@@ -1,0 +1,156 @@
+"""Reading articles safely and splitting them into numbered sentences with character offsets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pysbd
+from dateutil import parser as dateparser
+
+from .errors import InputError
+
+DEFAULT_MAX_CHARS = 60_000
+_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    number: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Article:
+    """An article's text with what is known about it. Offsets everywhere refer to ``text``."""
+
+    text: str
+    id: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return split_sentences(self.text)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    def numbered(self) -> str:
+        """The article as the model sees it: one numbered sentence per line."""
+        return "\n".join(f"[{s.number}] {s.text}" for s in self.sentences)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of each non-empty line (paragraph), so headings and captions stay on their own."""
+    sentences: list[Sentence] = []
+    for line in re.finditer(r"[^\n]+", text):
+        if not line.group().strip():
+            continue
+        for span in _SEGMENTER.segment(line.group()):
+            raw = span.sent
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            start = line.start() + span.start + (len(raw) - len(raw.lstrip()))
+            end = start + len(stripped)
+            sentences.append(Sentence(len(sentences) + 1, start, end, text[start:end]))
+    return sentences
+
+
+def parse_date(value) -> dt.date | None:
+    """A publication date from a date, datetime or string ('2025-03-13 21:46:06Z'); None if unparseable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dateparser.parse(str(value)).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def check_text(text: str, *, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    if not text.strip():
+        raise InputError(f"{source}: the article is empty")
+    if "\x00" in text:
+        raise InputError(f"{source}: looks like a binary file, not an article")
+    if len(text) > max_chars:
+        raise InputError(
+            f"{source}: the article is too long ({len(text):,} characters, limit {max_chars:,})",
+            hint="raise --max-chars",
+        )
+    return text
+
+
+def decode(data: bytes, *, source: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{source}: looks like a binary file, not an article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{source}: not UTF-8 text (invalid byte at offset {err.start})") from None
+
+
+def _title_from_text(text: str) -> str | None:
+    """A first line that reads like a headline: short, no final period, followed by a blank line."""
+    match = re.match(r"\s*([^\n]{3,200})\n\s*\n", text)
+    if match and not match.group(1).rstrip().endswith((".", ":", ";")):
+        return match.group(1).strip()
+    return None
+
+
+def read_text_file(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
+    """Read one plain-text article (or '-' for stdin) with one-line errors for every bad input."""
+    source = str(path)
+    if source == "-":
+        data = sys.stdin.buffer.read(max_chars * 4 + 1)
+        name = "stdin"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{source}: no such file")
+        if p.is_dir():
+            raise InputError(f"{source}: is a folder, not a file")
+        size = p.stat().st_size
+        if size > max_chars * 4:
+            raise InputError(f"{source}: the file is too large ({size:,} bytes)", hint="raise --max-chars")
+        try:
+            data = p.read_bytes()
+        except OSError as err:
+            raise InputError(f"{source}: cannot read ({err.strerror})") from None
+        name = p.stem
+    text = check_text(decode(data, source=source), source=source, max_chars=max_chars)
+    return Article(text=text, id=name, title=_title_from_text(text), source=source)
+
+
+def from_record(record: dict, *, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
+    """An article from a JSON record with id, text and optional title, published, url."""
+    if not isinstance(record, dict):
+        raise InputError(f"{source}: a record must be a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"{source}: the record has no 'text' string")
+    check_text(text, source=source, max_chars=max_chars)
+    rid = record.get("id")
+    return Article(
+        text=text,
+        id=str(rid) if rid is not None else None,
+        title=record.get("title") or None,
+        published=parse_date(record.get("published")),
+        source=source,
+        url=record.get("url"),
+    )

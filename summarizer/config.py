@@ -1,0 +1,115 @@
+"""Settings, resolved in one place: explicit argument, then environment variable, then default.
+
+With no API key and no base URL, the embedded offline model (llama.cpp on loopback) is the default.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from .errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+LOCAL_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+DEFAULT_HOSTED_MODEL = "gpt-4o-mini"
+RESPONSE_FORMATS = ("json_schema", "json_object")
+
+
+def cache_dir() -> Path:
+    """Where models, server state and caches live: $SUMMARIZER_CACHE_DIR or the XDG user cache dir."""
+    return Path(os.environ.get("SUMMARIZER_CACHE_DIR") or user_cache_dir("summarizer"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything needed to reach an LLM and run the pipeline."""
+
+    api_key: str | None = None
+    base_url: str | None = None
+    model: str = LOCAL_MODEL_NAME
+    local: bool = True
+    response_format: str = "json_object"
+    timeout: float = 600.0
+    max_retries: int = 4
+    retry_total_seconds: float = 300.0
+    reasks: int = 1
+    template: str = "extract"
+    templates_dir: Path | None = None
+    max_chars: int = 60_000
+    model_path: Path | None = None
+    threads: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def _path(value) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def _number(value, name: str, kind=float):
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+
+
+def resolve(
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    model: str | None = None,
+    response_format: str | None = None,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    reasks: int | None = None,
+    template: str | None = None,
+    templates_dir: str | Path | None = None,
+    model_path: str | Path | None = None,
+    threads: int | None = None,
+    max_chars: int | None = None,
+) -> Settings:
+    """Build Settings from arguments, then SUMMARIZER_*/OPENAI_* environment variables, then defaults."""
+    api_key = api_key or _env("OPENAI_API_KEY")
+    base_url = base_url or _env("OPENAI_BASE_URL")
+    local = not api_key and not base_url
+    if api_key and not base_url:
+        log.debug("API key set without a base URL: using OpenAI's API")
+    model = model or _env("SUMMARIZER_MODEL") or (LOCAL_MODEL_NAME if local else DEFAULT_HOSTED_MODEL)
+    response_format = response_format or _env("SUMMARIZER_RESPONSE_FORMAT")
+    if response_format is None:
+        # llama.cpp's server rejects OpenAI's strict json_schema form but compiles json_object+schema to a grammar.
+        response_format = "json_object" if local else "json_schema"
+    if response_format not in RESPONSE_FORMATS:
+        raise ConfigError(f"response format must be one of {', '.join(RESPONSE_FORMATS)}, got {response_format!r}")
+    path = model_path or _env("SUMMARIZER_MODEL_PATH")
+    settings = Settings(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        local=local,
+        response_format=response_format,
+        timeout=_number(timeout if timeout is not None else _env("SUMMARIZER_TIMEOUT") or (600 if local else 120), "timeout"),
+        max_retries=_number(max_retries if max_retries is not None else _env("SUMMARIZER_MAX_RETRIES") or 4, "max retries", int),
+        reasks=_number(reasks if reasks is not None else _env("SUMMARIZER_REASKS") or 1, "re-asks", int),
+        template=template or _env("SUMMARIZER_TEMPLATE") or "extract",
+        templates_dir=_path(templates_dir or _env("SUMMARIZER_TEMPLATES")),
+        model_path=_path(path),
+        threads=_number(threads or _env("SUMMARIZER_THREADS") or os.cpu_count() or 2, "threads", int),
+        max_chars=_number(max_chars or _env("SUMMARIZER_MAX_CHARS") or 60_000, "max chars", int),
+    )
+    if settings.timeout <= 0 or settings.max_retries < 0 or settings.reasks < 0:
+        raise ConfigError("timeout must be positive and retries/re-asks not negative")
+    return settings

@@ -1,0 +1,269 @@
+"""Grounding and normalization: align quotes to character spans, find mentions, resolve countries and dates.
+
+Alignment follows langextract's order: exact match first, then a match tolerant of case, whitespace, quotes and
+punctuation (mapped back to original offsets), then a fuzzy match with its score recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+from dateutil import parser as dateparser
+from dateutil.relativedelta import MO, FR, SA, SU, TH, TU, WE, relativedelta
+from rapidfuzz import fuzz
+
+from .schema import Evidence, MatchKind
+
+FUZZY_CUTOFF = 88.0
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+_PARTICLES = {"al", "el", "bin", "ben", "abu", "aboul", "abdel", "de", "da", "del", "van", "von", "der", "la", "le"}
+_WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR, "saturday": SA, "sunday": SU}
+
+
+def _fold_char(ch: str) -> str:
+    return ch.translate(_FOLD).casefold()
+
+
+def folded(text: str) -> tuple[str, list[int]]:
+    """Text folded for tolerant matching (case, quotes, dashes, runs of whitespace, punctuation dropped),
+    with the original offset of every folded character."""
+    out: list[str] = []
+    index: list[int] = []
+    last_space = True
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not last_space:
+                out.append(" ")
+                index.append(i)
+            last_space = True
+            continue
+        c = _fold_char(ch)
+        if not (c.isalnum() or c in "'\"-"):
+            continue
+        out.append(c)
+        index.append(i)
+        last_space = False
+    return "".join(out), index
+
+
+def align(quote: str, text: str, *, cutoff: float = FUZZY_CUTOFF) -> Evidence | None:
+    """Find ``quote`` in ``text``: exact, then normalized, then fuzzy (score >= cutoff/100). None if absent."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    start = text.find(quote)
+    if start >= 0:
+        return Evidence(quote=quote, start=start, end=start + len(quote), match=MatchKind.exact, score=1.0)
+    ftext, index = folded(text)
+    fquote, _ = folded(quote)
+    if not fquote.strip():
+        return None
+    pos = ftext.find(fquote.strip())
+    if pos >= 0:
+        s, e = index[pos], index[pos + len(fquote.strip()) - 1] + 1
+        return Evidence(quote=text[s:e], start=s, end=e, match=MatchKind.normalized, score=1.0)
+    result = fuzz.partial_ratio_alignment(fquote, ftext, score_cutoff=cutoff)
+    if result is None or result.dest_end <= result.dest_start:
+        return None
+    s, e = index[result.dest_start], index[result.dest_end - 1] + 1
+    return Evidence(quote=text[s:e], start=s, end=e, match=MatchKind.fuzzy, score=round(result.score / 100, 3))
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(form: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+
+
+def occurs(form: str, text: str) -> bool:
+    """Does ``form`` occur in ``text`` as a whole word sequence (case-sensitive)?"""
+    return bool(form) and _word_pattern(form).search(text) is not None
+
+
+def surface_form(name: str, text: str) -> str | None:
+    """The way the article writes ``name``: itself, a case/quote variant, or a close fuzzy variant."""
+    name = " ".join(name.split())
+    if occurs(name, text):
+        return name
+    hit = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, flags=re.IGNORECASE)
+    if hit:
+        return hit.group()
+    ev = align(name, text, cutoff=90.0)
+    if ev is None or ev.match == MatchKind.fuzzy and len(name) < 6:
+        return None
+    candidate = ev.quote.strip(" '\".,;:")
+    return candidate if occurs(candidate, text) else None
+
+
+def surname(name: str) -> str | None:
+    """A person's surname as used alone in news copy: last token, with particles ('al-Sisi', 'Aboul Gheit')."""
+    tokens = name.split()
+    if len(tokens) < 2:
+        return None
+    last = [tokens[-1]]
+    if len(tokens) >= 3 and tokens[-2].lower() in _PARTICLES:
+        last.insert(0, tokens[-2])
+    return " ".join(last)
+
+
+def acronym(name: str, text: str) -> str | None:
+    """An acronym the article gives in brackets after the name: 'African Union (AU)'."""
+    hit = re.search(re.escape(name) + r"\s*\(([A-Z][A-Za-z0-9&-]{1,9})\)", text)
+    return hit.group(1) if hit else None
+
+
+def country_code(value: str | None) -> str | None:
+    """ISO 3166-1 alpha-3 code for a code or country name, through pycountry; None if unknown."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        if len(value) == 3 and value.isalpha():
+            found = pycountry.countries.get(alpha_3=value.upper())
+            if found:
+                return found.alpha_3
+        return pycountry.countries.lookup(value).alpha_3
+    except LookupError:
+        pass
+    try:
+        matches = pycountry.countries.search_fuzzy(value)
+    except LookupError:
+        return None
+    return matches[0].alpha_3 if len(matches) == 1 else None
+
+
+def resolve_date(text: str | None, published: dt.date | None, *, future: bool = False) -> dt.date | None:
+    """A calendar date for a date as stated, resolved against the publication date; None if it is not one day."""
+    if not text or published is None:
+        return None
+    phrase = text.strip().lower()
+    phrase = re.sub(r"^(on|late|early|last|this|next|by)\s+", "", phrase)
+    if phrase in ("today", "tonight", "this morning", "this afternoon", "this evening"):
+        return published
+    if phrase == "yesterday":
+        return published - dt.timedelta(days=1)
+    if phrase == "tomorrow":
+        return published + dt.timedelta(days=1)
+    day = phrase.split()[0] if phrase else ""
+    if day in _WEEKDAYS and len(phrase.split()) <= 2:
+        weekday = _WEEKDAYS[day]
+        if future:
+            return published + relativedelta(days=+1, weekday=weekday(+1))
+        return published + relativedelta(weekday=weekday(-1))
+    if not re.search(r"\d", phrase) or not re.search(r"[a-z]{3}", phrase):
+        return None
+    try:
+        parsed = dateparser.parse(text, default=dt.datetime(published.year, published.month, 1))
+    except (ValueError, OverflowError):
+        return None
+    has_day = re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", phrase) is not None
+    return parsed.date() if has_day else None
+
+
+# --- name candidates ------------------------------------------------------------------------------------------
+
+_CAP = r"(?:[A-Z][\w'’.&-]*|(?:al|el|ad|as|ash)-[A-Z][\w'’-]*)"
+_LINK = r"(?:\s+(?:of(?:\s+the)?|for|de|bin|al|el|da|van|von|du)\s+|\s+)"
+_SPAN = re.compile(rf"(?<![\w'’-]){_CAP}(?:{_LINK}{_CAP})*")
+_TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "foreign", "defense", "defence", "interior", "finance", "secretary",
+    "general", "chancellor", "king", "queen", "prince", "ambassador", "envoy", "special", "commander", "chief",
+    "head", "director", "senator", "sen.", "rep.", "representative", "gen.", "lt.", "col.", "maj.", "capt.",
+    "dr.", "mr.", "mrs.", "ms.", "deputy", "state", "speaker", "governor", "mayor", "judge", "justice", "leader",
+    "spokesman", "spokeswoman", "spokesperson", "lawmaker", "colonel", "major", "captain", "lieutenant", "sheikh",
+    "former", "acting", "supreme", "top", "army", "police", "military", "strongman", "sergeant", "pope",
+    "cardinal", "archbishop", "bishop", "imam", "professor", "prof.", "adviser", "advisor", "national", "security",
+}
+_STOP = {
+    "the", "a", "an", "on", "in", "at", "but", "and", "or", "if", "as", "after", "before", "earlier", "later",
+    "meanwhile", "however", "when", "while", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i",
+    "his", "her", "their", "its", "our", "there", "here", "some", "many", "most", "last", "next", "since", "during",
+    "for", "from", "with", "without", "by", "to", "of", "all", "both", "no", "not", "one", "two", "three", "what",
+    "who", "why", "how", "where", "according", "also", "still", "yet", "so", "then", "now", "today", "read",
+    "min", "photo", "file", "forces", "officials", "police", "troops", "security", "government", "people",
+}
+_CALENDAR = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.",
+    "mar.", "apr.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proper name the article uses, with the office and country written just before it, if any."""
+
+    name: str
+    title: str | None = None
+    country: str | None = None
+
+
+def _strip_possessive(token: str) -> str:
+    return re.sub(r"['’]s$", "", token)
+
+
+def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, str | None]]:
+    """Split 'Russia's Foreign Minister Sergei Lavrov' into ('Russia'), ('Sergei Lavrov', 'Foreign Minister', RUS)."""
+    parts: list[tuple[str, str | None, str | None]] = []
+    tokens = span.split()
+    owner = None
+    while tokens and re.search(r"['’]s$", tokens[0]):  # a possessive starts a new name: "Russia's"
+        head = _strip_possessive(tokens[0])
+        parts.append((head, None, None))
+        owner = country_code(head)
+        tokens = tokens[1:]
+    title_words = []
+    while len(tokens) > 1 and tokens[0].lower() in _TITLE_WORDS:
+        title_words.append(tokens.pop(0))
+    if tokens:
+        name = " ".join(tokens)
+        title = " ".join(title_words) or None
+        if title is None:
+            before = text[max(0, at - 60) : at]
+            hit = re.search(r"((?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?(?:minister|president|leader|head|chief|envoy|spokesman|spokeswoman|ambassador|commander|strongman|lawmaker))\s+$", before)
+            title = hit.group(1).strip() if hit else None
+        parts.append((name, title, owner))
+    return parts
+
+
+def _keep(name: str, sentence_start: bool, text: str) -> bool:
+    low = name.lower()
+    words = low.split()
+    if low in _STOP or low in _CALENDAR or words[0] in _CALENDAR or len(name) < 2:
+        return False
+    if all(w in _TITLE_WORDS or w in _STOP for w in words):
+        return False
+    if re.fullmatch(r"[\d\W]+", name):
+        return False
+    if sentence_start and len(words) == 1:
+        # "Forces loyal to..." / "Earlier, ...": a lone capital at a sentence start must recur elsewhere
+        return len(re.findall(r"(?<=[a-z,;:] )" + re.escape(name) + r"\b", text)) > 0 or country_code(name) is not None
+    return True
+
+
+def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
+    """Proper names in order of first appearance, titles split off, surnames folded into full names."""
+    found: dict[str, Candidate] = {}
+    for sentence in sentences:
+        for hit in _SPAN.finditer(sentence.text):
+            at = sentence.start + hit.start()
+            for name, title, owner in _split_span(hit.group().rstrip(".,;:'’"), text, at):
+                name = name.strip(".,;:'’\"")
+                if not name or not _keep(name, hit.start() == 0 and name == hit.group().split()[0], text):
+                    continue
+                current = found.get(name)
+                if current is None:
+                    found[name] = Candidate(name, title, owner)
+                elif (title and not current.title) or (owner and not current.country):
+                    found[name] = Candidate(name, current.title or title, current.country or owner)
+    names = list(found)
+    out = []
+    for name in names:
+        longer = [n for n in names if n != name and len(n.split()) > len(name.split()) and n.endswith(" " + name)]
+        if longer and len(name.split()) <= 2:  # "Lavrov" is "Sergei Lavrov"
+            continue
+        out.append(found[name])
+    return out[:limit]
