@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ def decode(data: bytes, *, source: str) -> str:
         raise InputError(f"{source}: not UTF-8 text (invalid byte at offset {err.start})") from None
 
 
-def _title_from_text(text: str) -> str | None:
+def title_from_text(text: str) -> str | None:
     """A first line that reads like a headline: short, no final period, followed by a blank line."""
     match = re.match(r"\s*([^\n]{3,200})\n\s*\n", text)
     if match and not match.group(1).rstrip().endswith((".", ":", ";")):
@@ -134,7 +135,27 @@ def read_text_file(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> A
             raise InputError(f"{source}: cannot read ({err.strerror})") from None
         name = p.stem
     text = check_text(decode(data, source=source), source=source, max_chars=max_chars)
-    return Article(text=text, id=name, title=_title_from_text(text), source=source)
+    article = Article(text=text, id=name, title=title_from_text(text), source=source)
+    if source != "-":
+        _apply_sidecar(article, Path(path))
+    return article
+
+
+def _apply_sidecar(article: Article, path: Path) -> None:
+    """Metadata kept alongside an article as <stem>.meta.json: id, title, published, url."""
+    meta_path = path.with_name(path.stem + ".meta.json")
+    if not meta_path.is_file():
+        return
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(f"{meta_path}: not valid JSON ({err})") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{meta_path}: must hold a JSON object")
+    article.id = str(meta.get("id") or article.id)
+    article.title = meta.get("title") or article.title
+    article.published = parse_date(meta.get("published")) or article.published
+    article.url = meta.get("url") or article.url
 
 
 def from_record(record: dict, *, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
@@ -154,3 +175,22 @@ def from_record(record: dict, *, source: str, max_chars: int = DEFAULT_MAX_CHARS
         source=source,
         url=record.get("url"),
     )
+
+
+def read_articles(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Article]:
+    """Articles from a .txt/.md file or a JSONL file of records (id, text, title, published, url)."""
+    p = Path(path)
+    if p.suffix != ".jsonl":
+        return [read_text_file(p, max_chars=max_chars)]
+    if not p.is_file():
+        raise InputError(f"{p}: no such file")
+    articles = []
+    for n, line in enumerate(decode(p.read_bytes(), source=str(p)).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise InputError(f"{p}:{n}: malformed JSON line") from None
+        articles.append(from_record(record, source=f"{p}:{n}", max_chars=max_chars))
+    return articles

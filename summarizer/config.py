@@ -39,6 +39,7 @@ class Settings:
     max_retries: int = 4
     retry_total_seconds: float = 300.0
     reasks: int = 1
+    max_tokens: int = 1200
     template: str = "extract"
     templates_dir: Path | None = None
     max_chars: int = 60_000

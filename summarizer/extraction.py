@@ -13,7 +13,8 @@ allowed re-asks) the offending item is dropped and its reason appended to ``cont
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -47,19 +48,38 @@ def _settle(items: list, problems: dict[int, str], ctx: dict[str, Any], what: st
     return [item for i, item in enumerate(items) if i not in problems]
 
 
+class Label(str, Enum):
+    """What a name in the article stands for: an actor's kind, a place, or no actor at all."""
+
+    person = "person"
+    state = "state"
+    government = "government"
+    military = "military"
+    armed_group = "armed_group"
+    political_party = "political_party"
+    organization = "organization"
+    international_body = "international_body"
+    media = "media"
+    civilians = "civilians"
+    place = "place"
+    not_actor = "not_actor"
+
+
 class ActorDraft(_Draft):
-    name: str = Field(description="The fullest form of the name as the article writes it.")
+    """An actor as the pipeline assembles it from a labelled name."""
+
+    name: str
     kind: ActorKind
-    title: str | None = Field(description="Office or role as written, or null.")
-    country: str | None = Field(description="ISO 3166-1 alpha-3 code, or null.")
+    title: str | None = None
+    country: str | None = None
 
 
 class ActorsPass(_Draft):
-    """Step 'actors': headline, summary sentences and every named actor."""
+    """Step 'actors': a headline, the summary sentences and a label for every proper name of the article."""
 
-    headline: str = Field(description="A short neutral headline.")
+    headline: str | None = Field(None, description="A short neutral headline (only when the article has no title).")
     summary: list[int] = Field(description="Numbers of the 2-4 sentences that best summarize the article.")
-    actors: list[ActorDraft]
+    names: dict[str, Label] = Field(description="Every proper name in the article with what it stands for.")
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ActorsPass:
@@ -68,43 +88,77 @@ class ActorsPass(_Draft):
         if article is None:
             return self
         problems: dict[int, str] = {}
-        for i, actor in enumerate(self.actors):
-            form = surface_form(actor.name, article.text)
-            if form is None:
-                problems[i] = f"{actor.name!r} does not occur in the article: copy the name exactly as written or leave it out"
-            else:
-                actor.name = form
-        self.actors = _settle(self.actors, problems, ctx, "actors")
+        names = list(self.names.items())
+        for i, (name, _) in enumerate(names):
+            if surface_form(name, article.text) is None:
+                problems[i] = f"{name!r} does not occur in the article: copy names exactly as written or leave it out"
+        kept = _settle(names, problems, ctx, "names")
+        self.names = {surface_form(n, article.text): label for n, label in kept}
         self.summary = [n for n in self.summary if not _sentence_problems([n], article)]
         return self
 
+    @staticmethod
+    def forced_schema(candidates: list[str], with_headline: bool) -> dict[str, Any]:
+        """The same shape with every candidate name as a required key, in order: a grammar then makes a
+        local model label each name instead of choosing which ones to list."""
+        props: dict[str, Any] = {}
+        if with_headline:
+            props["headline"] = {"type": "string"}
+        props["summary"] = {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 4}
+        labels = {"type": "string", "enum": [x.value for x in Label]}
+        props["names"] = {
+            "type": "object",
+            "properties": {c: labels for c in candidates},
+            "required": list(candidates),
+            "additionalProperties": False,
+        }
+        return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
 
-def _actor_problems(numbers: list[int], n_actors: int) -> list[int]:
-    return [n for n in numbers if not 1 <= n <= n_actors]
+
+def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
+    known = ctx.get("actor_index") or {}
+    return [n for n in names if n not in known]
 
 
-def _mentions_any(sentences: list[int], actor_numbers: list[int], ctx: dict[str, Any]) -> bool:
+def _places_in_article(places: list[str], article: Article, ctx: dict[str, Any], what: str) -> list[str]:
+    """Keep the places the article names; a place it never mentions is dropped with a warning."""
+    kept = []
+    for place in places:
+        if place and surface_form(place, article.text) is not None:
+            kept.append(place)
+        elif place:
+            ctx.setdefault("warnings", []).append(f"{what}: place {place!r} is not in the article, dropped")
+    return kept
+
+
+def _repair_sentences(sents: list[int], names: list[str], ctx: dict[str, Any]) -> list[int]:
+    """Cited sentences that mention a participant; failing that, the sentences that mention two of them."""
     article: Article = ctx["article"]
-    forms = ctx.get("actors") or []
-    texts = [article.sentences[n - 1].text for n in sentences]
-    return any(occurs(f, t) for n in actor_numbers for f in forms[n - 1] for t in texts)
+    forms = [f for n in names for f in ctx["actor_index"][n]]
+    valid = [n for n in sents if 1 <= n <= len(article.sentences)]
+    good = [n for n in valid if any(occurs(f, article.sentences[n - 1].text) for f in forms)]
+    if good:
+        return good
+    by_actor = [{s.number for s in article.sentences if any(occurs(f, s.text) for f in ctx["actor_index"][n])} for n in names]
+    shared = [n for n in range(1, len(article.sentences) + 1) if sum(n in b for b in by_actor) >= min(2, len(by_actor))]
+    return shared[:3]
 
 
 class MeetingDraft(_Draft):
-    who: list[int] = Field(description="Numbers of the actors taking part.")
-    host: int | None = Field(description="Number of the host actor, or null.")
-    where: str | None
-    when: str | None
+    who: list[str] = Field(max_length=8, description="Names of the actors taking part, from the actor list.")
+    host: str | None = Field(description="Name of the host actor, or null.")
+    where: str | None = Field(max_length=60)
+    when: str | None = Field(max_length=40, description="The date as written, e.g. 'on Monday', or null.")
     status: MeetingStatus
     mode: MeetingMode
-    topics: list[str]
-    sents: list[int] = Field(description="Numbers of the sentences that tell this meeting.")
+    topics: list[Annotated[str, Field(max_length=40)]] = Field(max_length=5)
+    sents: list[int] = Field(max_length=6, description="Numbers of the sentences that tell this meeting.")
 
 
 class MeetingsPass(_Draft):
     """Step 'meetings'."""
 
-    meetings: list[MeetingDraft]
+    meetings: list[MeetingDraft] = Field(max_length=5)
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> MeetingsPass:
@@ -112,45 +166,52 @@ class MeetingsPass(_Draft):
         article: Article | None = ctx.get("article")
         if article is None:
             return self
-        n_actors = len(ctx.get("actors") or [])
         problems: dict[int, str] = {}
         for i, m in enumerate(self.meetings):
-            bad_actors = _actor_problems([*m.who, *([m.host] if m.host else [])], n_actors)
-            bad_sents = _sentence_problems(m.sents, article)
-            if not m.who:
-                problems[i] = "has no participants"
-            elif bad_actors:
-                problems[i] = f"actor numbers {bad_actors} are not in the actor list (1 to {n_actors})"
-            elif not m.sents or bad_sents:
-                problems[i] = f"sentence numbers {bad_sents or '[]'} do not exist (1 to {len(article.sentences)})"
-            elif not _mentions_any(m.sents, m.who, ctx):
-                problems[i] = f"sentences {m.sents} mention none of its participants {m.who}"
+            unknown = _unknown([*m.who, *([m.host] if m.host else [])], ctx)
+            if unknown:
+                problems[i] = f"{unknown} are not in the actor list: use the names exactly as listed"
+                continue
+            m.who = list(dict.fromkeys(m.who))
+            if m.host and m.host not in m.who:
+                m.who.append(m.host)
+            m.sents = _repair_sentences(m.sents, m.who, ctx)
+            if not m.sents:
+                problems[i] = f"no sentence of the article mentions its participants {m.who}"
+            if m.where and not _places_in_article([m.where], article, ctx, "meeting"):
+                m.where = None
+            if m.when and surface_form(m.when, article.text) is None:
+                m.when = None
         self.meetings = _settle(self.meetings, problems, ctx, "meetings")
         return self
+
+    @staticmethod
+    def forced_schema(actor_names: list[str]) -> dict[str, Any]:
+        return _with_actor_enum(MeetingsPass.model_json_schema(), "MeetingDraft", ("who", "host"), actor_names)
 
 
 class EventDraft(_Draft):
     type: EventType
-    when: str | None
-    where: str | None
+    when: str | None = Field(max_length=40, description="The date as written, or null.")
+    where: str | None = Field(max_length=60)
     killed: int | None = Field(ge=0)
     injured: int | None = Field(ge=0)
-    sents: list[int]
+    sents: list[int] = Field(max_length=4)
 
 
 class ConflictDraft(_Draft):
-    name: str
-    where: list[str]
-    sides: list[int] = Field(description="Numbers of the actors fighting.")
+    name: str = Field(max_length=60)
+    where: list[Annotated[str, Field(max_length=60)]] = Field(max_length=4)
+    sides: list[str] = Field(max_length=8, description="Names of the actors fighting, from the actor list.")
     status: ConflictStatus
-    events: list[EventDraft]
-    sents: list[int] = Field(description="Numbers of the sentences that tell this conflict.")
+    events: list[EventDraft] = Field(max_length=3)
+    sents: list[int] = Field(max_length=6, description="Numbers of the sentences that tell this conflict.")
 
 
 class ConflictsPass(_Draft):
     """Step 'conflicts'."""
 
-    conflicts: list[ConflictDraft]
+    conflicts: list[ConflictDraft] = Field(max_length=3)
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ConflictsPass:
@@ -158,18 +219,39 @@ class ConflictsPass(_Draft):
         article: Article | None = ctx.get("article")
         if article is None:
             return self
-        n_actors = len(ctx.get("actors") or [])
         problems: dict[int, str] = {}
         for i, c in enumerate(self.conflicts):
-            bad_actors = _actor_problems(c.sides, n_actors)
-            event_sents = [n for e in c.events for n in e.sents]
-            bad_sents = _sentence_problems([*c.sents, *event_sents], article)
-            if bad_actors:
-                problems[i] = f"{c.name!r}: actor numbers {bad_actors} are not in the actor list (1 to {n_actors})"
-            elif not c.sents or bad_sents:
-                problems[i] = f"{c.name!r}: sentence numbers {bad_sents or '[]'} do not exist (1 to {len(article.sentences)})"
+            unknown = _unknown(c.sides, ctx)
+            c.sents = [n for n in c.sents if not _sentence_problems([n], article)]
+            if unknown:
+                problems[i] = f"{c.name!r}: {unknown} are not in the actor list: use the names exactly as listed"
+            elif not c.sents:
+                problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {len(article.sentences)})"
+            c.where = _places_in_article(c.where, article, ctx, f"conflict {c.name!r}")
+            c.sides = list(dict.fromkeys(c.sides))
+            for e in c.events:
+                e.sents = [n for n in e.sents if not _sentence_problems([n], article)]
+                if e.where and not _places_in_article([e.where], article, ctx, f"event of {c.name!r}"):
+                    e.where = None
+            c.events = [e for e in c.events if e.sents]
         self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts")
         return self
+
+    @staticmethod
+    def forced_schema(actor_names: list[str]) -> dict[str, Any]:
+        return _with_actor_enum(ConflictsPass.model_json_schema(), "ConflictDraft", ("sides",), actor_names)
+
+
+def _with_actor_enum(schema: dict[str, Any], definition: str, fields: tuple[str, ...], names: list[str]) -> dict[str, Any]:
+    """Constrain actor-name fields to the actor list, so a grammar lets a local model write only known names."""
+    props = schema["$defs"][definition]["properties"]
+    choice = {"type": "string", "enum": list(names)} if names else {"type": "string"}
+    for name in fields:
+        if props[name].get("type") == "array":
+            props[name]["items"] = choice
+        else:
+            props[name] = {"anyOf": [choice, {"type": "null"}]}
+    return schema
 
 
 PASS_MODELS: dict[str, type[_Draft]] = {"actors": ActorsPass, "meetings": MeetingsPass, "conflicts": ConflictsPass}

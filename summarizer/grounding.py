@@ -115,7 +115,7 @@ def acronym(name: str, text: str) -> str | None:
     return hit.group(1) if hit else None
 
 
-def country_code(value: str | None) -> str | None:
+def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
     """ISO 3166-1 alpha-3 code for a code or country name, through pycountry; None if unknown."""
     if not value or not value.strip():
         return None
@@ -128,6 +128,8 @@ def country_code(value: str | None) -> str | None:
         return pycountry.countries.lookup(value).alpha_3
     except LookupError:
         pass
+    if not fuzzy:
+        return None
     try:
         matches = pycountry.countries.search_fuzzy(value)
     except LookupError:
@@ -174,8 +176,8 @@ _TITLE_WORDS = {
     "head", "director", "senator", "sen.", "rep.", "representative", "gen.", "lt.", "col.", "maj.", "capt.",
     "dr.", "mr.", "mrs.", "ms.", "deputy", "state", "speaker", "governor", "mayor", "judge", "justice", "leader",
     "spokesman", "spokeswoman", "spokesperson", "lawmaker", "colonel", "major", "captain", "lieutenant", "sheikh",
-    "former", "acting", "supreme", "top", "army", "police", "military", "strongman", "sergeant", "pope",
-    "cardinal", "archbishop", "bishop", "imam", "professor", "prof.", "adviser", "advisor", "national", "security",
+    "former", "acting", "strongman", "sergeant", "pope", "cardinal", "archbishop", "bishop", "imam",
+    "professor", "prof.", "adviser", "advisor", "national", "security",
 }
 _STOP = {
     "the", "a", "an", "on", "in", "at", "but", "and", "or", "if", "as", "after", "before", "earlier", "later",
@@ -183,7 +185,8 @@ _STOP = {
     "his", "her", "their", "its", "our", "there", "here", "some", "many", "most", "last", "next", "since", "during",
     "for", "from", "with", "without", "by", "to", "of", "all", "both", "no", "not", "one", "two", "three", "what",
     "who", "why", "how", "where", "according", "also", "still", "yet", "so", "then", "now", "today", "read",
-    "min", "photo", "file", "forces", "officials", "police", "troops", "security", "government", "people",
+    "min", "photo", "file", "forces", "officials", "police", "troops", "security", "government", "people", "does",
+    "did", "do", "is", "was", "video", "hey", "doing", "said", "says", "relations",
 }
 _CALENDAR = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
@@ -205,25 +208,44 @@ def _strip_possessive(token: str) -> str:
     return re.sub(r"['’]s$", "", token)
 
 
+def _owner(token: str) -> str | None:
+    """The country a leading token names: "Russia's" or "U.S." -> its alpha-3 code."""
+    bare = _strip_possessive(token).replace(".", "")
+    return country_code(bare) if len(bare) > 1 else None
+
+
 def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, str | None]]:
     """Split 'Russia's Foreign Minister Sergei Lavrov' into ('Russia'), ('Sergei Lavrov', 'Foreign Minister', RUS)."""
     parts: list[tuple[str, str | None, str | None]] = []
     tokens = span.split()
+    while tokens and (tokens[0].lower() in _STOP or tokens[0].lower() in _CALENDAR):
+        tokens = tokens[1:]
     owner = None
     while tokens and re.search(r"['’]s$", tokens[0]):  # a possessive starts a new name: "Russia's"
         head = _strip_possessive(tokens[0])
         parts.append((head, None, None))
         owner = country_code(head)
         tokens = tokens[1:]
-    title_words = []
-    while len(tokens) > 1 and tokens[0].lower() in _TITLE_WORDS:
+    if len(tokens) > 2 and owner is None and tokens[1].lower() in _TITLE_WORDS and tokens[0].lower() not in _TITLE_WORDS:
+        owner = _owner(tokens[0])  # "U.S. President Donald Trump", "Canadian Foreign Minister Melanie Joly"
+        if owner:
+            parts.append((tokens[0].rstrip("."), None, None))
+        tokens = tokens[1:]
+    title_words: list[str] = []
+    while len(tokens) > 1 and (
+        tokens[0].lower() in _TITLE_WORDS
+        or (title_words and tokens[0].lower() in ("of", "the") and tokens[1].lower() in _TITLE_WORDS | {"the"})
+    ):
         title_words.append(tokens.pop(0))
+    if title_words and (len(tokens) < 2 or any(t.lower() in _TITLE_WORDS for t in tokens)):
+        tokens, title_words = title_words + tokens, []  # not "Title Firstname Lastname": an organization
     if tokens:
+        tokens[-1] = _strip_possessive(tokens[-1])
         name = " ".join(tokens)
         title = " ".join(title_words) or None
         if title is None:
             before = text[max(0, at - 60) : at]
-            hit = re.search(r"((?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?(?:minister|president|leader|head|chief|envoy|spokesman|spokeswoman|ambassador|commander|strongman|lawmaker))\s+$", before)
+            hit = re.search(r"((?:[A-Z][a-z]+\s+){0,2}(?:[a-z]+\s+)?(?:minister|president|leader|head|chief|envoy|spokesman|spokeswoman|ambassador|commander|strongman|lawmaker))\s+$", before)
             title = hit.group(1).strip() if hit else None
         parts.append((name, title, owner))
     return parts
@@ -238,10 +260,23 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
         return False
     if re.fullmatch(r"[\d\W]+", name):
         return False
+    if len(words) == 1 and _demonym(name):
+        return False  # a demonym ("Egyptian", "Somali") is not a name
     if sentence_start and len(words) == 1:
         # "Forces loyal to..." / "Earlier, ...": a lone capital at a sentence start must recur elsewhere
         return len(re.findall(r"(?<=[a-z,;:] )" + re.escape(name) + r"\b", text)) > 0 or country_code(name) is not None
     return True
+
+
+def _demonym(word: str) -> bool:
+    if country_code(word, fuzzy=False) is not None:
+        return False
+    low = word.lower()
+    if low == "arab" or re.search(r"(ian|ese|ish|ean)$", low):
+        return True
+    if low.endswith("n") and country_code(word[:-1], fuzzy=False):
+        return True  # "Libyan", "Syrian"
+    return low.endswith("i") and any(c.name.lower().startswith(low[:-1]) for c in pycountry.countries)
 
 
 def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
@@ -251,7 +286,9 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
         for hit in _SPAN.finditer(sentence.text):
             at = sentence.start + hit.start()
             for name, title, owner in _split_span(hit.group().rstrip(".,;:'’"), text, at):
-                name = name.strip(".,;:'’\"")
+                name = name.strip(",;:'’\"")
+                if name.endswith(".") and name.count(".") == 1:
+                    name = name[:-1]
                 if not name or not _keep(name, hit.start() == 0 and name == hit.group().split()[0], text):
                     continue
                 current = found.get(name)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import httpx2
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.v2.core.hooks import Hooks
 from pydantic import BaseModel
 from tenacity import (
@@ -59,7 +59,7 @@ class RetryPolicy:
         return cls(attempts=settings.max_retries + 1, total_seconds=settings.retry_total_seconds)
 
     def _wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(initial=self.initial, max=self.maximum)(state)
+        backoff = wait_exponential_jitter(multiplier=self.initial, max=self.maximum, jitter=self.initial)(state)
         outcome = state.outcome
         if outcome is not None and not outcome.failed:
             after = retry_after_seconds(outcome.result())
@@ -226,7 +226,9 @@ class LLM:
             self._async = instructor.from_openai(raw, mode=instructor.Mode.JSON_SCHEMA)
         return self._async
 
-    def request_kwargs(self, model: type[BaseModel], messages: list[dict], context: dict) -> dict[str, Any]:
+    def request_kwargs(
+        self, model: type[BaseModel], messages: list[dict], context: dict, schema: dict | None = None
+    ) -> dict[str, Any]:
         """Arguments of one structured call. llama.cpp gets json_object + schema (compiled to a grammar)."""
         kwargs: dict[str, Any] = dict(
             model=self.settings.model,
@@ -235,30 +237,34 @@ class LLM:
             context=context,
             max_retries=self.settings.reasks,
             temperature=0,
+            max_tokens=self.settings.max_tokens,
         )
         if self.settings.response_format == "json_object":
-            schema = model.model_json_schema()
+            schema = schema or model.model_json_schema()
             kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         return kwargs
 
-    def structured(self, model: type[M], messages: list[dict], context: dict) -> CallResult:
+    def structured(self, model: type[M], messages: list[dict], context: dict, schema: dict | None = None) -> CallResult:
         tally = _Tally()
         try:
             value, completion = self.client.create_with_completion(
-                hooks=tally.hooks, **self.request_kwargs(model, messages, context)
+                hooks=tally.hooks, **self.request_kwargs(model, messages, context, schema)
             )
         except Exception as exc:  # noqa: BLE001 - every failure is mapped to one of our errors
             raise translate(exc, self.base_url, tally) from exc
         return CallResult(value, tally.usage, _content(completion), tally.errors)
 
-    async def astructured(self, model: type[M], messages: list[dict], context: dict) -> CallResult:
+    async def astructured(
+        self, model: type[M], messages: list[dict], context: dict, schema: dict | None = None
+    ) -> CallResult:
         tally = _Tally()
         try:
             value, completion = await self.aclient.create_with_completion(
-                hooks=tally.hooks, **self.request_kwargs(model, messages, context)
+                hooks=tally.hooks, **self.request_kwargs(model, messages, context, schema)
             )
         except Exception as exc:  # noqa: BLE001
             raise translate(exc, self.base_url, tally) from exc
+        log.debug("%s answered: %s", model.__name__, _content(completion))
         return CallResult(value, tally.usage, _content(completion), tally.errors)
 
 
@@ -282,6 +288,14 @@ class InvalidOutput(OutputInvalid):
 def translate(exc: BaseException, base_url: str | None, tally: _Tally) -> LLMError:
     """Map openai/instructor/httpx failures to one of our errors with a one-line message."""
     cause = exc
+    if isinstance(exc, IncompleteOutputException):
+        last = exc.last_completion
+        return InvalidOutput(
+            "the model's answer was cut off at the token limit",
+            raw=_content(last) if last is not None else "",
+            usage=tally.usage,
+            errors=["output cut off at the token limit"],
+        )
     if isinstance(exc, InstructorRetryException):
         cause = exc.__cause__ or exc
         if not isinstance(cause, openai.OpenAIError):

@@ -15,15 +15,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .article import Article, check_text, parse_date
+from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, OutputInvalid
-from .extraction import PASS_MODELS, ActorDraft, ActorsPass, ConflictsPass, MeetingsPass
-from .grounding import acronym, country_code, occurs, resolve_date, surname
+from .extraction import PASS_MODELS, ActorDraft, ActorsPass, ConflictsPass, Label, MeetingsPass
+from .grounding import Candidate, acronym, country_code, name_candidates, occurs, resolve_date, surname
 from .llm import LLM, CallResult, InvalidOutput
 from .prompts import Template, load
 from .schema import (
     Actor,
+    ActorKind,
     ArticleSummary,
     Conflict,
     ConflictEvent,
@@ -80,6 +81,22 @@ class _Entity:
     forms: list[str]
 
 
+def drafts_from_labels(labels: dict[str, Label], candidates: list[Candidate]) -> list[ActorDraft]:
+    """Actor drafts for the names the model labelled as actors, with the office and country written near them."""
+    known = {c.name: c for c in candidates}
+    drafts = []
+    for name, label in labels.items():
+        if label in (Label.place, Label.not_actor):
+            continue
+        cand = known.get(name, Candidate(name))
+        kind = ActorKind(label.value)
+        country = cand.country
+        if country is None and kind in (ActorKind.state, ActorKind.government, ActorKind.military):
+            country = country_code(name)
+        drafts.append(ActorDraft(name=name, kind=kind, title=cand.title if kind == ActorKind.person else None, country=country))
+    return drafts
+
+
 def _person_key(draft: ActorDraft) -> str | None:
     return surname(draft.name) if draft.kind.value == "person" else None
 
@@ -98,7 +115,12 @@ def merge_actors(drafts: list[ActorDraft], article: Article) -> tuple[list[_Enti
                 or (key_a is not None and draft.name == key_a)
                 or (key_b is not None and ent.draft.name == key_b)
             )
-            if draft.name.casefold() in names or same_person:
+            same_state = (
+                draft.kind == ent.draft.kind == ActorKind.state
+                and draft.country is not None
+                and draft.country == ent.draft.country
+            )
+            if draft.name.casefold() in names or same_person or same_state:
                 match = k
                 break
         if match is None:
@@ -146,11 +168,11 @@ def build_actors(entities: list[_Entity], article: Article, warnings: list[str])
     return actors
 
 
-def build_meetings(drafts: MeetingsPass, ids: list[str], article: Article) -> list[Meeting]:
+def build_meetings(drafts: MeetingsPass, ids: dict[str, str], article: Article) -> list[Meeting]:
     merged: list[Meeting] = []
     for m in drafts.meetings:
-        participants = _dedupe([ids[n - 1] for n in m.who])
-        host = ids[m.host - 1] if m.host else None
+        participants = _dedupe([ids[n] for n in m.who])
+        host = ids[m.host] if m.host else None
         if host and host not in participants:
             participants.append(host)
         future = m.status == MeetingStatus.planned
@@ -189,10 +211,11 @@ def _merge_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
     return (a + [e for e in b if e.quote not in seen])[:MAX_EVIDENCE]
 
 
-def build_conflicts(drafts: ConflictsPass, ids: list[str], article: Article) -> list[Conflict]:
+def build_conflicts(drafts: ConflictsPass, ids: dict[str, str], article: Article) -> list[Conflict]:
     merged: list[Conflict] = []
     for c in drafts.conflicts:
-        events = [
+        events: list[ConflictEvent] = []
+        for event in (
             ConflictEvent(
                 type=e.type, date_text=e.when or None, date=resolve_date(e.when, article.published),
                 location=e.where or None, killed=e.killed, injured=e.injured,
@@ -200,10 +223,12 @@ def build_conflicts(drafts: ConflictsPass, ids: list[str], article: Article) -> 
             )
             for e in c.events
             if sentence_evidence(article, e.sents)
-        ]
+        ):
+            if not any(_same_event(event, x) for x in events):
+                events.append(event)
         conflict = Conflict(
             id=f"c{len(merged) + 1}", name=c.name, locations=_dedupe(c.where),
-            parties=_dedupe([ids[n - 1] for n in c.sides]), status=c.status, events=events,
+            parties=_dedupe([ids[n] for n in c.sides]), status=c.status, events=events,
             evidence=sentence_evidence(article, c.sents),
         )
         twin = next((x for x in merged if _same_conflict(x, conflict)), None)
@@ -212,9 +237,13 @@ def build_conflicts(drafts: ConflictsPass, ids: list[str], article: Article) -> 
         else:
             twin.locations = _dedupe([*twin.locations, *conflict.locations])
             twin.parties = _dedupe([*twin.parties, *conflict.parties])
-            twin.events += conflict.events
+            twin.events += [e for e in conflict.events if not any(_same_event(e, x) for x in twin.events)]
             twin.evidence = _merge_evidence(twin.evidence, conflict.evidence)
     return merged
+
+
+def _same_event(a: ConflictEvent, b: ConflictEvent) -> bool:
+    return (a.type, a.location, a.date_text) == (b.type, b.location, b.date_text) and a.evidence[0].quote == b.evidence[0].quote
 
 
 def _same_conflict(a: Conflict, b: Conflict) -> bool:
@@ -230,7 +259,7 @@ def build_summary_text(article: Article, numbers: list[int]) -> str:
         chosen = [e for e in chosen if e.quote != article.title]
     if len(chosen) < 2:  # the model chose too few: fall back to the lead
         lead = [s.number for s in article.sentences if s.text != article.title and len(s.text.split()) > 5]
-        chosen = sentence_evidence(article, [*numbers, *lead[:3]], limit=3)
+        chosen = sentence_evidence(article, [*[e.sentence for e in chosen], *lead[:3]], limit=3)
     return " ".join(e.quote for e in chosen)
 
 
@@ -286,12 +315,12 @@ class Summarizer:
         summary.provenance.seconds = round(time.perf_counter() - started, 2)
         return summary
 
-    async def _call(self, run: _Run, name: str, request: str, context: dict) -> CallResult:
+    async def _call(self, run: _Run, name: str, request: str, context: dict, schema: dict | None = None) -> CallResult:
         model = PASS_MODELS[name]
         run.messages.append({"role": "user", "content": request})
         self.progress(f"pass {name}")
         try:
-            result = await self._llm.astructured(model, run.messages, context)
+            result = await self._llm.astructured(model, run.messages, context, schema)
         except InvalidOutput as err:
             result = _salvage(err, model, context, name)
         run.usage = run.usage.add(result.usage)
@@ -302,18 +331,24 @@ class Summarizer:
         t, a = run.template, run.article
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         run.messages = [{"role": "system", "content": t.render("system", **shared)}]
-        first = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", **shared)
+        candidates = name_candidates(a.sentences, a.text)
+        names = [c.name for c in candidates]
+        first = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", names=names, **shared)
+        forced = ActorsPass.forced_schema(names, with_headline=not a.title) if self.settings.response_format == "json_object" else None
         ctx: dict = {"article": a, "warnings": run.warnings}
-        actors_pass: ActorsPass = (await self._call(run, "actors", first, ctx)).value
-        entities, _ = merge_actors(actors_pass.actors, a)
-        labels = [f"{e.draft.name} ({e.draft.kind.value})" for e in entities]
-        ctx = {"article": a, "warnings": run.warnings, "actors": [e.forms for e in entities]}
-        meetings = (await self._call(run, "meetings", t.render("passes.meetings", actors=labels, **shared), ctx)).value
-        conflicts = (await self._call(run, "conflicts", t.render("passes.conflicts", actors=labels, **shared), ctx)).value
+        actors_pass: ActorsPass = (await self._call(run, "actors", first, ctx, forced)).value
+        entities, _ = merge_actors(drafts_from_labels(actors_pass.names, candidates), a)
+        names = [e.draft.name for e in entities]
+        ctx = {"article": a, "warnings": run.warnings, "actor_index": {e.draft.name: e.forms for e in entities}}
+        local = self.settings.response_format == "json_object"
+        request = t.render("passes.meetings", actors=names, **shared)
+        meetings = (await self._call(run, "meetings", request, ctx, MeetingsPass.forced_schema(names) if local else None)).value
+        request = t.render("passes.conflicts", actors=names, **shared)
+        conflicts = (await self._call(run, "conflicts", request, ctx, ConflictsPass.forced_schema(names) if local else None)).value
         actors = build_actors(entities, a, run.warnings)
-        ids = [x.id for x in actors]
+        ids = {x.name: x.id for x in actors}
         return ArticleSummary(
-            headline=a.title or actors_pass.headline.strip() or a.sentences[0].text[:120],
+            headline=a.title or (actors_pass.headline or "").strip() or a.sentences[0].text[:120],
             summary=build_summary_text(a, actors_pass.summary),
             actors=actors,
             meetings=build_meetings(meetings, ids, a),
@@ -343,7 +378,7 @@ def as_article(text: str | Article, *, max_chars: int = 60_000, title=None, publ
     if isinstance(text, Article):
         article = text
     elif isinstance(text, str):
-        article = Article(text=text)
+        article = Article(text=text, title=title_from_text(text))
     else:
         raise InputError(f"expected article text, got {type(text).__name__}")
     check_text(article.text, source=source or article.source or article.id or "article", max_chars=max_chars)
