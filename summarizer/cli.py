@@ -204,7 +204,7 @@ def eval_(
                 reasks=reasks, model_path=model_path,
             ))
         report = evaluate(gold, preds, {k: a.text for k, a in texts.items()})
-        Console().print(eval_table(report))
+        Console(width=None if sys.stdout.isatty() else 160).print(eval_table(report))
         if json_out:
             json_out.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
             stderr.print(f"wrote {json_out}")

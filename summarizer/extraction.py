@@ -65,6 +65,9 @@ class Label(str, Enum):
     not_actor = "not_actor"
 
 
+NOT_ACTORS = (Label.place, Label.not_actor, Label.media)
+
+
 class ActorDraft(_Draft):
     """An actor as the pipeline assembles it from a labelled name."""
 
@@ -87,15 +90,22 @@ class ActorsPass(_Draft):
         article: Article | None = ctx.get("article")
         if article is None:
             return self
-        problems: dict[int, str] = {}
         names = list(self.names.items())
-        for i, (name, _) in enumerate(names):
-            if surface_form(name, article.text) is None:
-                problems[i] = f"{name!r} does not occur in the article: copy names exactly as written or leave it out"
+        problems = {
+            i: f"{name!r} does not occur in the article: copy names exactly as written or leave it out"
+            for i, (name, _) in enumerate(names)
+            if surface_form(name, article.text) is None
+        }
         kept = _settle(names, problems, ctx, "names")
         self.names = {surface_form(n, article.text): label for n, label in kept}
         self.summary = [n for n in self.summary if not _sentence_problems([n], article)]
         return self
+
+    def drafts(self) -> list[ActorDraft]:
+        return [ActorDraft(name=n, kind=ActorKind(x.value)) for n, x in self.names.items() if x not in NOT_ACTORS]
+
+    def places(self) -> list[str]:
+        return [n for n, x in self.names.items() if x == Label.place]
 
     @staticmethod
     def forced_schema(candidates: list[str], with_headline: bool) -> dict[str, Any]:
@@ -103,7 +113,7 @@ class ActorsPass(_Draft):
         local model label each name instead of choosing which ones to list."""
         props: dict[str, Any] = {}
         if with_headline:
-            props["headline"] = {"type": "string"}
+            props["headline"] = {"type": "string", "maxLength": 120}
         props["summary"] = {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 4}
         labels = {"type": "string", "enum": [x.value for x in Label]}
         props["names"] = {
@@ -120,138 +130,113 @@ def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
     return [n for n in names if n not in known]
 
 
-def _places_in_article(places: list[str], article: Article, ctx: dict[str, Any], what: str) -> list[str]:
-    """Keep the places the article names; a place it never mentions is dropped with a warning."""
-    kept = []
-    for place in places:
-        if place and surface_form(place, article.text) is not None:
-            kept.append(place)
-        elif place:
-            ctx.setdefault("warnings", []).append(f"{what}: place {place!r} is not in the article, dropped")
-    return kept
-
-
-def _repair_sentences(sents: list[int], names: list[str], ctx: dict[str, Any]) -> list[int]:
-    """Cited sentences that mention a participant; failing that, the sentences that mention two of them."""
+def _mentions(sentence: int, name: str, ctx: dict[str, Any]) -> bool:
     article: Article = ctx["article"]
-    forms = [f for n in names for f in ctx["actor_index"][n]]
-    valid = [n for n in sents if 1 <= n <= len(article.sentences)]
-    good = [n for n in valid if any(occurs(f, article.sentences[n - 1].text) for f in forms)]
-    if good:
-        return good
-    by_actor = [{s.number for s in article.sentences if any(occurs(f, s.text) for f in ctx["actor_index"][n])} for n in names]
-    shared = [n for n in range(1, len(article.sentences) + 1) if sum(n in b for b in by_actor) >= min(2, len(by_actor))]
-    return shared[:3]
+    text = article.sentences[sentence - 1].text
+    return any(occurs(f, text) for f in ctx["actor_index"][name])
 
 
 class MeetingDraft(_Draft):
-    who: list[str] = Field(max_length=8, description="Names of the actors taking part, from the actor list.")
-    host: str | None = Field(description="Name of the host actor, or null.")
-    where: str | None = Field(max_length=60)
-    when: str | None = Field(max_length=40, description="The date as written, e.g. 'on Monday', or null.")
+    sent: int = Field(description="The number of the sentence that tells the meeting.")
+    who: list[str] = Field(max_length=8, description="Names of the actors who meet, from the actor list.")
     status: MeetingStatus
-    mode: MeetingMode
-    topics: list[Annotated[str, Field(max_length=40)]] = Field(max_length=5)
-    sents: list[int] = Field(max_length=6, description="Numbers of the sentences that tell this meeting.")
-
-
-class MeetingsPass(_Draft):
-    """Step 'meetings'."""
-
-    meetings: list[MeetingDraft] = Field(max_length=5)
-
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> MeetingsPass:
-        ctx = _context(info)
-        article: Article | None = ctx.get("article")
-        if article is None:
-            return self
-        problems: dict[int, str] = {}
-        for i, m in enumerate(self.meetings):
-            unknown = _unknown([*m.who, *([m.host] if m.host else [])], ctx)
-            if unknown:
-                problems[i] = f"{unknown} are not in the actor list: use the names exactly as listed"
-                continue
-            m.who = list(dict.fromkeys(m.who))
-            if m.host and m.host not in m.who:
-                m.who.append(m.host)
-            m.sents = _repair_sentences(m.sents, m.who, ctx)
-            if not m.sents:
-                problems[i] = f"no sentence of the article mentions its participants {m.who}"
-            if m.where and not _places_in_article([m.where], article, ctx, "meeting"):
-                m.where = None
-            if m.when and surface_form(m.when, article.text) is None:
-                m.when = None
-        self.meetings = _settle(self.meetings, problems, ctx, "meetings")
-        return self
-
-    @staticmethod
-    def forced_schema(actor_names: list[str]) -> dict[str, Any]:
-        return _with_actor_enum(MeetingsPass.model_json_schema(), "MeetingDraft", ("who", "host"), actor_names)
-
-
-class EventDraft(_Draft):
-    type: EventType
-    when: str | None = Field(max_length=40, description="The date as written, or null.")
-    where: str | None = Field(max_length=60)
-    killed: int | None = Field(ge=0)
-    injured: int | None = Field(ge=0)
-    sents: list[int] = Field(max_length=4)
 
 
 class ConflictDraft(_Draft):
-    name: str = Field(max_length=60)
-    where: list[Annotated[str, Field(max_length=60)]] = Field(max_length=4)
+    name: str = Field(max_length=60, description="A short name, e.g. 'Syrian civil war'.")
+    sents: list[int] = Field(max_length=6, description="Numbers of the sentences that tell this conflict.")
     sides: list[str] = Field(max_length=8, description="Names of the actors fighting, from the actor list.")
     status: ConflictStatus
-    events: list[EventDraft] = Field(max_length=3)
-    sents: list[int] = Field(max_length=6, description="Numbers of the sentences that tell this conflict.")
 
 
-class ConflictsPass(_Draft):
-    """Step 'conflicts'."""
+class EventsPass(_Draft):
+    """Step 'events': the meetings (one per sentence that tells one) and the conflicts."""
 
-    conflicts: list[ConflictDraft] = Field(max_length=3)
+    meetings: list[MeetingDraft] = Field(max_length=6)
+    conflicts: list[ConflictDraft] = Field(max_length=4)
 
     @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> ConflictsPass:
+    def _grounded(self, info: ValidationInfo) -> EventsPass:
         ctx = _context(info)
         article: Article | None = ctx.get("article")
         if article is None:
             return self
+        n = len(article.sentences)
         problems: dict[int, str] = {}
+        for i, m in enumerate(self.meetings):
+            unknown = _unknown(m.who, ctx)
+            if unknown:
+                problems[i] = f"{unknown} are not in the actor list: use the names exactly as listed"
+            elif not 1 <= m.sent <= n:
+                problems[i] = f"sentence {m.sent} does not exist (1 to {n})"
+        self.meetings = _settle(self.meetings, problems, ctx, "meetings")
+        kept = []
+        for m in self.meetings:  # a cited sentence must mention who it is cited for
+            m.who = list(dict.fromkeys(m.who))
+            if m.who and any(_mentions(m.sent, w, ctx) for w in m.who):
+                kept.append(m)
+            else:
+                ctx.setdefault("warnings", []).append(f"dropped meeting of {m.who}: sentence {m.sent} mentions none of them")
+        self.meetings = kept
+        problems = {}
         for i, c in enumerate(self.conflicts):
             unknown = _unknown(c.sides, ctx)
-            c.sents = [n for n in c.sents if not _sentence_problems([n], article)]
+            c.sents = [x for x in c.sents if 1 <= x <= n]
             if unknown:
                 problems[i] = f"{c.name!r}: {unknown} are not in the actor list: use the names exactly as listed"
             elif not c.sents:
-                problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {len(article.sentences)})"
-            c.where = _places_in_article(c.where, article, ctx, f"conflict {c.name!r}")
+                problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {n})"
             c.sides = list(dict.fromkeys(c.sides))
-            for e in c.events:
-                e.sents = [n for n in e.sents if not _sentence_problems([n], article)]
-                if e.where and not _places_in_article([e.where], article, ctx, f"event of {c.name!r}"):
-                    e.where = None
-            c.events = [e for e in c.events if e.sents]
         self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts")
         return self
 
     @staticmethod
     def forced_schema(actor_names: list[str]) -> dict[str, Any]:
-        return _with_actor_enum(ConflictsPass.model_json_schema(), "ConflictDraft", ("sides",), actor_names)
+        """Actor-name fields limited to the actor list, so a grammar lets a local model write only known names."""
+        schema = EventsPass.model_json_schema()
+        choice = {"type": "string", "enum": list(actor_names)} if actor_names else {"type": "string"}
+        schema["$defs"]["MeetingDraft"]["properties"]["who"]["items"] = choice
+        schema["$defs"]["ConflictDraft"]["properties"]["sides"]["items"] = choice
+        return schema
 
 
-def _with_actor_enum(schema: dict[str, Any], definition: str, fields: tuple[str, ...], names: list[str]) -> dict[str, Any]:
-    """Constrain actor-name fields to the actor list, so a grammar lets a local model write only known names."""
-    props = schema["$defs"][definition]["properties"]
-    choice = {"type": "string", "enum": list(names)} if names else {"type": "string"}
-    for name in fields:
-        if props[name].get("type") == "array":
-            props[name]["items"] = choice
-        else:
-            props[name] = {"anyOf": [choice, {"type": "null"}]}
-    return schema
+# --- the single-call baseline: one request with the whole schema, quotes written out by the model --------------
 
 
-PASS_MODELS: dict[str, type[_Draft]] = {"actors": ActorsPass, "meetings": MeetingsPass, "conflicts": ConflictsPass}
+class SingleActor(_Draft):
+    name: str
+    kind: ActorKind
+    title: str | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 code")
+    evidence: list[str] = Field(description="Verbatim quotes from the article.")
+
+
+class SingleMeeting(_Draft):
+    participants: list[str] = Field(description="Actor names.")
+    host: str | None = None
+    location: str | None = None
+    date: str | None = Field(None, description="As written in the article.")
+    status: MeetingStatus
+    mode: MeetingMode = MeetingMode.in_person
+    topics: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(description="Verbatim quotes from the article.")
+
+
+class SingleConflict(_Draft):
+    name: str
+    locations: list[str] = Field(default_factory=list)
+    parties: list[str] = Field(default_factory=list, description="Actor names.")
+    status: ConflictStatus = ConflictStatus.ongoing
+    evidence: list[str] = Field(description="Verbatim quotes from the article.")
+
+
+class SingleCall(_Draft):
+    """The whole summary in one answer (the baseline the passes are measured against)."""
+
+    headline: str
+    summary: str = Field(description="Two to four neutral sentences.")
+    actors: list[SingleActor]
+    meetings: list[SingleMeeting]
+    conflicts: list[SingleConflict]
+
+PASS_MODELS: dict[str, type[_Draft]] = {"actors": ActorsPass, "events": EventsPass, "single": SingleCall}

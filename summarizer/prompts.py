@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
-PASSES = ("actors", "meetings", "conflicts")
+PASSES = ("actors", "events")
 
 
 class Template(BaseModel):

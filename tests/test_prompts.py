@@ -15,8 +15,7 @@ system: "Sys"
 article: "<article>{{ numbered }}</article>"
 passes:
   actors: "names: {{ names | join(', ') }}"
-  meetings: "actors: {{ actors | join(', ') }}"
-  conflicts: "conflicts"
+  events: "actors: {{ actors | join(', ') }}"
 """
 
 
@@ -59,7 +58,7 @@ def test_missing_variable_is_a_loud_error(tmp_path):
     [
         (VALID.replace('version: "7"\n', ""), "version"),
         (VALID + "colour: red\n", "colour"),
-        (VALID.replace("conflicts: \"conflicts\"", ""), "passes"),
+        (VALID.replace("events: ", "meetings: "), "passes"),
         (VALID.replace("{{ numbered }}", "{{ numbered "), "syntax error"),
         ("just a string", "mapping"),
         ("name: [unclosed", "not valid YAML"),

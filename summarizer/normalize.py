@@ -1,0 +1,371 @@
+"""From the model's drafts to the public schema: actors merged and enriched, meetings and conflicts completed
+from the sentences they cite (place, its country, date, mode, host, topics, violent events and casualties), and
+duplicates merged. Everything here is deterministic and reads only the article."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .article import Article
+from .extraction import ActorDraft, EventsPass
+from .grounding import Candidate, acronym, country_code, is_country_name, occurs, place_country, resolve_date, surname
+from .schema import (
+    Actor,
+    ActorKind,
+    Conflict,
+    ConflictEvent,
+    EventType,
+    Evidence,
+    MatchKind,
+    Meeting,
+    MeetingMode,
+    MeetingStatus,
+)
+
+MAX_EVIDENCE = 3
+
+
+def sentence_evidence(article: Article, numbers: list[int], limit: int = MAX_EVIDENCE) -> list[Evidence]:
+    """Exact quotes of the given sentences (distinct texts, in article order)."""
+    seen: set[str] = set()
+    spans = []
+    for n in sorted(set(numbers)):
+        if not 1 <= n <= len(article.sentences):
+            continue
+        s = article.sentences[n - 1]
+        if s.text in seen:
+            continue
+        seen.add(s.text)
+        spans.append(Evidence(quote=s.text, start=s.start, end=s.end, match=MatchKind.exact, score=1.0, sentence=n))
+    return spans[:limit]
+
+
+def mention_sentences(article: Article, forms: list[str]) -> list[int]:
+    return [s.number for s in article.sentences if any(occurs(f, s.text) for f in forms)]
+
+
+@dataclass
+class _Entity:
+    draft: ActorDraft
+    forms: list[str]
+
+
+def enrich(drafts: list[ActorDraft], candidates: list[Candidate]) -> list[ActorDraft]:
+    """Add the office and country written next to each name ("Russia's Foreign Minister Sergei Lavrov")."""
+    known = {c.name: c for c in candidates}
+    out = []
+    for d in drafts:
+        cand = known.get(d.name, Candidate(d.name))
+        country = cand.country
+        if d.kind in (ActorKind.state, ActorKind.government, ActorKind.military):
+            country = country_code(d.name.replace(".", "")) or country
+        title = cand.title if d.kind == ActorKind.person else None
+        out.append(d.model_copy(update={"title": title, "country": country}))
+    return out
+
+
+_STATEISH = (ActorKind.state, ActorKind.government)
+
+
+def _country_of_name(name: str) -> str | None:
+    """The country a name is ("U.S." -> USA), without fuzzy guessing."""
+    return country_code(name.replace(".", ""), fuzzy=False)
+
+
+def _person_key(draft: ActorDraft) -> str | None:
+    return surname(draft.name) if draft.kind.value == "person" else None
+
+
+def merge_actors(drafts: list[ActorDraft], article: Article) -> list[_Entity]:
+    """One entity per actor: 'Sergei Lavrov' and 'Lavrov', 'U.S.' and 'United States' merge."""
+    entities: list[_Entity] = []
+    for draft in drafts:
+        match = None
+        for k, ent in enumerate(entities):
+            names = {ent.draft.name.casefold(), *(f.casefold() for f in ent.forms)}
+            key_a, key_b = _person_key(ent.draft), _person_key(draft)
+            same_person = draft.kind == ent.draft.kind and (
+                draft.name.casefold() in names
+                or (key_a is not None and draft.name == key_a)
+                or (key_b is not None and ent.draft.name == key_b)
+            )
+            same_state = (
+                draft.kind in _STATEISH and ent.draft.kind in _STATEISH
+                and _country_of_name(draft.name) is not None
+                and _country_of_name(draft.name) == _country_of_name(ent.draft.name)
+            )
+            if draft.name.casefold() in names or same_person or same_state:
+                match = k
+                break
+        if match is None:
+            entities.append(_Entity(draft, [draft.name]))
+            continue
+        ent = entities[match]
+        if _better_name(draft, ent.draft):  # keep the country's name, else the fullest form, as canonical
+            ent.forms.append(ent.draft.name)
+            ent.draft = draft.model_copy(update={"title": draft.title or ent.draft.title})
+        else:
+            ent.forms.append(draft.name)
+            if not ent.draft.title and draft.title:
+                ent.draft.title = draft.title
+    for ent in entities:
+        extra = [surname(ent.draft.name) if ent.draft.kind.value == "person" else None, acronym(ent.draft.name, article.text)]
+        ent.forms = dedupe([ent.draft.name, *ent.forms, *[x for x in extra if x and occurs(x, article.text)]])
+    return entities
+
+
+def _better_name(new: ActorDraft, old: ActorDraft) -> bool:
+    if new.kind in _STATEISH and old.kind in _STATEISH and is_country_name(new.name) != is_country_name(old.name):
+        return is_country_name(new.name)
+    return len(new.name) > len(old.name)
+
+
+def dedupe(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        if item and item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def build_actors(entities: list[_Entity], article: Article, warnings: list[str]) -> list[Actor]:
+    actors = []
+    for i, ent in enumerate(entities, 1):
+        d = ent.draft
+        code = country_code(d.country)
+        if d.country and code is None:
+            warnings.append(f"actor {d.name!r}: unknown country {d.country!r} left empty")
+        evidence = sentence_evidence(article, mention_sentences(article, ent.forms))
+        actors.append(
+            Actor(
+                id=f"a{i}", name=d.name, aliases=[f for f in ent.forms if f != d.name], kind=d.kind,
+                title=d.title or None, country=code, evidence=evidence,
+            )
+        )
+    return actors
+
+
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|March|Mar|April|Apr|May|June|Jun|July|Jul|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE = re.compile(
+    rf"\b(?:(?:on|late|early|last|next|this|by)\s+)?{_WEEKDAY}(?:\s+(?:night|morning|evening|afternoon))?\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*\d{{4}})?\b"
+    rf"|\b\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?\b"
+    r"|\b(?:yesterday|today|tomorrow|tonight)\b"
+    r"|\b(?:earlier|later|next|last|this)\s+(?:this\s+)?(?:week|month|year)\b"
+)
+_PHONE = re.compile(r"\b(?:phone|telephone|call(?:ed)?|spoke by)\b", re.I)
+_VIDEO = re.compile(r"\b(?:video(?:conference| call| link)?|virtual(?:ly)?|online)\b", re.I)
+_MULTI = re.compile(r"\b(?:summit|conference|G7|G20|Group of Seven|gathering|forum|assembly|ministerial)\b", re.I)
+_TOPIC_CUE = re.compile(r"\b(?:discuss\w*|talk\w* (?:on|about)|focus\w* on|on|about|over|regarding)\b", re.I)
+_EVENT_TYPES = [
+    (EventType.air_strike, r"air ?strikes?|airstrikes?|air raids?|bombing raids?|warplanes?"),
+    (EventType.drone_strike, r"drones?"),
+    (EventType.missile_strike, r"missiles?|rockets?"),
+    (EventType.shelling, r"shell(?:ing|ed)|artillery|mortars?"),
+    (EventType.bombing, r"bomb(?:ing|s|ed)?|explosions?|explosives?|blasts?|suicide"),
+    (EventType.hostage_taking, r"hostages?|hijack\w*|kidnap\w*|abduct\w*"),
+    (EventType.clash, r"clash(?:es|ed)?|fighting|battles?|fought"),
+    (EventType.shooting, r"shoot\w*|shot|gunmen|gunfire|opened fire"),
+    (EventType.attack, r"attack\w*|raids?|storm\w*|ambush\w*|assault\w*|killed|massacre"),
+]
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_COUNT = r"(\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r"|dozens?|hundreds?)"
+_KILLED = [
+    re.compile(rf"\b(?:killing|killed|kills|left|leaving)\s+(?:at least\s+|more than\s+|about\s+|nearly\s+)?{_COUNT}\b", re.I),
+    re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+|have been\s+|had been\s+)?(?:killed|dead|died)\b", re.I),
+    re.compile(rf"\bdeath toll\b.*?\b(?:to|of|at)\s+{_COUNT}\b", re.I),
+    re.compile(rf"\bshooting dead\s+{_COUNT}\b", re.I),
+]
+_INJURED = [
+    re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+)?(?:injured|wounded|hurt)\b", re.I),
+    re.compile(rf"\b(?:injuring|wounding)\s+(?:at least\s+|more than\s+)?{_COUNT}\b", re.I),
+]
+
+
+def _number(text: str) -> int | None:
+    low = text.lower().replace(",", "")
+    if low.isdigit():
+        return int(low)
+    return _NUMBER_WORDS.get(low)
+
+
+def _count(patterns: list[re.Pattern], sentence: str) -> int | None:
+    for pattern in patterns:
+        hit = pattern.search(sentence)
+        if hit and _number(hit.group(1)) is not None:
+            return _number(hit.group(1))
+    return None
+
+
+def date_in(sentence: str) -> str | None:
+    """The first date expression of a sentence ("on Monday", "March 10", "next week"), as written."""
+    hit = _DATE.search(sentence)
+    return hit.group().strip() if hit else None
+
+
+def places_in(sentence: str, places: list[str]) -> list[str]:
+    """The known place names a sentence mentions, in order of appearance."""
+    found = [(sentence.find(p), p) for p in places if occurs(p, sentence)]
+    return [p for _, p in sorted(found)]
+
+
+@dataclass
+class Context:
+    """What the builders need: the article, its place names, and each actor's forms and country."""
+
+    article: Article
+    places: list[str]
+    actors: list[Actor]
+
+    def forms(self, actor: Actor) -> list[str]:
+        return [actor.name, *actor.aliases]
+
+    def by_name(self) -> dict[str, Actor]:
+        return {a.name: a for a in self.actors}
+
+    def sentence(self, n: int) -> str:
+        return self.article.sentences[n - 1].text
+
+
+def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
+    """One meeting per cited sentence, completed from that sentence; the same meeting told twice is merged."""
+    by_name = ctx.by_name()
+    merged: list[Meeting] = []
+    for d in drafts.meetings:
+        text = ctx.sentence(d.sent)
+        people = [by_name[w] for w in d.who if w in by_name]
+        ids = [a.id for a in people]
+        where = _meeting_place(text, ctx)
+        country = place_country(where)
+        host = next((a.id for a in people if country and _actor_country(a) == country), None)
+        topics = [n for n in _topic_names(text, ctx) if n not in {a.name for a in people} and n != where]
+        date_text = date_in(text)
+        meeting = Meeting(
+            id=f"m{len(merged) + 1}", participants=ids, host=host, visitors=[i for i in ids if host and i != host],
+            location=where, country=country, date_text=date_text,
+            date=resolve_date(date_text, ctx.article.published, future=d.status == MeetingStatus.planned),
+            status=d.status, mode=_mode(text, len(ids)), topics=topics,
+            evidence=sentence_evidence(ctx.article, [d.sent]),
+        )
+        twin = next((x for x in merged if _same_meeting(x, meeting)), None)
+        if twin is None:
+            merged.append(meeting)
+        else:
+            _absorb_meeting(twin, meeting)
+    return merged
+
+
+def _actor_country(actor: Actor) -> str | None:
+    return actor.country
+
+
+def _meeting_place(text: str, ctx: Context) -> str | None:
+    hit = re.search(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)", text)
+    if hit and (hit.group(1) in ctx.places or place_country(hit.group(1))):
+        return hit.group(1)
+    found = places_in(text, ctx.places)
+    return found[0] if found else None
+
+
+def _topic_names(text: str, ctx: Context) -> list[str]:
+    cue = _TOPIC_CUE.search(text)
+    if not cue:
+        return []
+    tail = text[cue.end():]
+    names = [a.name for a in ctx.actors if a.kind in (ActorKind.state, ActorKind.armed_group) and occurs(a.name, tail)]
+    return dedupe(names + places_in(tail, ctx.places))[:5]
+
+
+def _mode(text: str, n_participants: int) -> MeetingMode:
+    if _PHONE.search(text):
+        return MeetingMode.phone
+    if _VIDEO.search(text):
+        return MeetingMode.video
+    if _MULTI.search(text) or n_participants >= 4:
+        return MeetingMode.multilateral
+    return MeetingMode.in_person
+
+
+def _same_meeting(a: Meeting, b: Meeting) -> bool:
+    if a.status != b.status or set(a.participants) != set(b.participants):
+        return False
+    return not (a.location and b.location and a.location.casefold() != b.location.casefold())
+
+
+def _absorb_meeting(into: Meeting, other: Meeting) -> None:
+    into.topics = dedupe([*into.topics, *other.topics])
+    into.location = into.location or other.location
+    into.country = into.country or other.country
+    into.date_text = into.date_text or other.date_text
+    into.date = into.date or other.date
+    into.host = into.host or other.host
+    into.visitors = into.visitors or other.visitors
+    into.evidence = _merge_evidence(into.evidence, other.evidence)
+
+
+def _merge_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
+    seen = {e.quote for e in a}
+    return (a + [e for e in b if e.quote not in seen])[:MAX_EVIDENCE]
+
+
+def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
+    """Conflicts with their places and the violent events their sentences report; duplicates merged."""
+    by_name = ctx.by_name()
+    merged: list[Conflict] = []
+    for d in drafts.conflicts:
+        places = dedupe([p for n in d.sents for p in places_in(ctx.sentence(n), ctx.places)])
+        named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, d.name)]
+        conflict = Conflict(
+            id=f"c{len(merged) + 1}", name=d.name, locations=dedupe(named + places)[:4],
+            parties=[by_name[s].id for s in d.sides if s in by_name], status=d.status,
+            events=[e for n in sorted(set(d.sents)) if (e := event_in(ctx, n)) is not None],
+            evidence=sentence_evidence(ctx.article, d.sents),
+        )
+        twin = next((x for x in merged if _same_conflict(x, conflict)), None)
+        if twin is None:
+            merged.append(conflict)
+        else:
+            twin.locations = dedupe([*twin.locations, *conflict.locations])
+            twin.parties = dedupe([*twin.parties, *conflict.parties])
+            twin.events += [e for e in conflict.events if e.evidence[0].quote not in {x.evidence[0].quote for x in twin.events}]
+            twin.evidence = _merge_evidence(twin.evidence, conflict.evidence)
+    return merged
+
+
+def event_in(ctx: Context, n: int) -> ConflictEvent | None:
+    """The violent event a sentence reports (type, place, date, casualties), if it reports one."""
+    text = ctx.sentence(n)
+    kind = next((t for t, pattern in _EVENT_TYPES if re.search(rf"\b(?:{pattern})\b", text, re.I)), None)
+    if kind is None:
+        return None
+    places = places_in(text, ctx.places)
+    date_text = date_in(text)
+    return ConflictEvent(
+        type=kind, date_text=date_text, date=resolve_date(date_text, ctx.article.published),
+        location=places[0] if places else None, killed=_count(_KILLED, text), injured=_count(_INJURED, text),
+        evidence=sentence_evidence(ctx.article, [n]),
+    )
+
+
+def _same_conflict(a: Conflict, b: Conflict) -> bool:
+    if a.name.casefold() == b.name.casefold():
+        return True
+    la, lb = {x.casefold() for x in a.locations}, {x.casefold() for x in b.locations}
+    return bool(la and la == lb)
+
+
+def build_summary_text(article: Article, numbers: list[int]) -> str:
+    chosen = sentence_evidence(article, numbers, limit=4)
+    if article.title:
+        chosen = [e for e in chosen if e.quote != article.title]
+    if len(chosen) < 2:  # the model chose too few: fall back to the lead
+        lead = [s.number for s in article.sentences if s.text != article.title and len(s.text.split()) > 5]
+        chosen = sentence_evidence(article, [*[e.sentence for e in chosen], *lead[:3]], limit=3)
+    return " ".join(e.quote for e in chosen)
+
+

@@ -1,0 +1,100 @@
+"""The scorer on small hand-made cases: relaxed actor matching, meeting overlap, conflicts, P/R/F1, verbatim."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.evaluate import Counts, actor_score, evaluate, load_predictions, score_article
+
+TEXT = "Russia's Foreign Minister Sergei Lavrov met Sameh Shoukry in Cairo. Egypt struck Derna in Libya."
+
+GOLD = {
+    "id": "x",
+    "actors": [
+        {"id": "a1", "name": "Sergei Lavrov", "aliases": ["Lavrov"], "kind": "person"},
+        {"id": "a2", "name": "Sameh Shoukry", "aliases": [], "kind": "person"},
+        {"id": "a3", "name": "United States", "aliases": ["U.S."], "kind": "state", "country": "USA"},
+        {"id": "a4", "name": "Egypt", "aliases": [], "kind": "state", "country": "EGY"},
+    ],
+    "meetings": [{"participants": ["a1", "a2"], "status": "held"}],
+    "conflicts": [{"name": "Libyan civil conflict", "locations": ["Libya"], "parties": ["a4"]}],
+}
+
+
+def ev(quote: str) -> list[dict]:
+    return [{"quote": quote}]
+
+
+PRED = {
+    "actors": [
+        {"id": "a1", "name": "Lavrov", "aliases": [], "kind": "person", "evidence": ev("Sergei Lavrov met Sameh Shoukry in Cairo.")},
+        {"id": "a2", "name": "Shoukry", "aliases": [], "kind": "person", "evidence": ev("Lavrov met Shoukry")},
+        {"id": "a3", "name": "Cairo", "aliases": [], "kind": "state", "evidence": ev("in Cairo")},
+    ],
+    "meetings": [{"participants": ["a1", "a2"], "status": "planned", "evidence": ev("Sergei Lavrov met Sameh Shoukry in Cairo.")}],
+    "conflicts": [{"name": "War in Libya", "locations": ["Libya"], "parties": [], "evidence": ev("Egypt struck Derna in Libya.")}],
+}
+
+
+def test_relaxed_actor_matching():
+    assert actor_score({"name": "Sergei Lavrov", "kind": "person"}, {"name": "Lavrov", "kind": "person"}) == 1
+    assert actor_score({"name": "United States", "aliases": ["U.S."]}, {"name": "US"}) == 1
+    assert actor_score({"name": "Russia", "kind": "state"}, {"name": "Russian Federation", "kind": "state", "country": "RUS"}) == 1
+    assert actor_score({"name": "Sergei Lavrov", "kind": "person"}, {"name": "Sergei Shoigu", "kind": "person"}) == 0
+    assert actor_score({"name": "Iran", "kind": "state"}, {"name": "Iraq", "kind": "state"}) == 0
+
+
+def test_article_scores():
+    s = score_article(GOLD, PRED, TEXT)
+    assert (s.actors.tp, s.actors.fp, s.actors.fn) == (2, 1, 2)
+    assert s.actors.precision == pytest.approx(2 / 3) and s.actors.recall == pytest.approx(0.5)
+    assert s.actors.f1 == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
+    assert (s.meetings.tp, s.meetings.fp, s.meetings.fn) == (1, 0, 0)
+    assert (s.status_right, s.status_total) == (0, 1)
+    assert (s.conflicts.tp, s.conflicts.fp, s.conflicts.fn) == (1, 0, 0)
+    assert (s.quotes_verbatim, s.quotes_total) == (4, 5)
+
+
+def test_meeting_needs_half_of_the_gold_participants():
+    pred = dict(PRED, meetings=[{"participants": ["a3"], "status": "held"}])
+    s = score_article(GOLD, pred, None)
+    assert (s.meetings.tp, s.meetings.fp, s.meetings.fn) == (0, 1, 1)
+
+
+def test_one_to_one_matching():
+    pred = dict(PRED, actors=PRED["actors"] + [{"id": "a9", "name": "Sergei Lavrov", "kind": "person"}])
+    s = score_article(GOLD, pred, None)
+    assert s.actors.tp == 2 and s.actors.fp == 2
+
+
+def test_empty_counts_are_perfect_only_when_nothing_is_missed():
+    assert Counts().f1 == 1.0
+    assert Counts(fn=2).f1 == 0.0
+
+
+def test_overall_is_micro_averaged_and_missing_predictions_count_as_empty():
+    report = evaluate({"x": GOLD, "y": dict(GOLD, id="y")}, {"x": PRED}, {"x": TEXT})
+    total = report.total()
+    assert total.actors.tp == 2 and total.actors.fn == 6
+    assert report.as_dict()["articles"][1]["actors"]["recall"] == 0
+
+
+def test_eval_command_scores_saved_outputs(tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "x.json").write_text(json.dumps(GOLD))
+    (tmp_path / "articles.jsonl").write_text(json.dumps({"id": "x", "text": TEXT}) + "\n")
+    (tmp_path / "preds.jsonl").write_text(json.dumps({"id": "x", "summary": PRED}) + "\n")
+    assert set(load_predictions(tmp_path / "preds.jsonl")) == {"x"}
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["eval", str(gold), "-p", str(tmp_path / "preds.jsonl"), "-a",
+                                      str(tmp_path / "articles.jsonl"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "overall" in result.stdout
+    scores = json.loads(out.read_text())
+    assert scores["overall"]["actors"]["tp"] == 2
+    assert scores["overall"]["evidence_verbatim"] == pytest.approx(0.8, abs=1e-3)
