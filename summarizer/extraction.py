@@ -136,24 +136,43 @@ def _mentions(sentence: int, name: str, ctx: dict[str, Any]) -> bool:
     return any(occurs(f, text) for f in ctx["actor_index"][name])
 
 
+def _nearest_mention(sent: int, who: list[str], ctx: dict[str, Any], reach: int = 2) -> int | None:
+    """The cited sentence if it mentions the participants, else the nearest one within ``reach`` that mentions
+    the most of them: a small model often cites the sentence next to the right one."""
+    article: Article = ctx["article"]
+    best, best_count = None, 0
+    for offset in sorted(range(-reach, reach + 1), key=abs):
+        n = sent + offset
+        if not 1 <= n <= len(article.sentences):
+            continue
+        count = sum(_mentions(n, w, ctx) for w in who)
+        if count > best_count or (offset == 0 and count and count == best_count):
+            best, best_count = n, count
+        if offset == 0 and count == len(who):
+            return n
+    return best
+
+
 class MeetingDraft(_Draft):
-    sent: int = Field(description="The number of the sentence that tells the meeting.")
     who: list[str] = Field(max_length=8, description="Names of the actors who meet, from the actor list.")
     status: MeetingStatus
 
 
 class ConflictDraft(_Draft):
     name: str = Field(max_length=60, description="A short name, e.g. 'Syrian civil war'.")
-    sents: list[int] = Field(max_length=6, description="Numbers of the sentences that tell this conflict.")
+    sents: list[int] = Field(max_length=8, description="Numbers of the sentences that report its violence.")
     sides: list[str] = Field(max_length=8, description="Names of the actors fighting, from the actor list.")
     status: ConflictStatus
 
 
 class EventsPass(_Draft):
-    """Step 'events': the meetings (one per sentence that tells one) and the conflicts."""
+    """Step 'events': for each sentence that may tell a meeting, the meeting or null; then the conflicts."""
 
-    meetings: list[MeetingDraft] = Field(max_length=6)
+    meetings: dict[str, MeetingDraft | None] = Field(description="Sentence number -> the meeting it tells, or null.")
     conflicts: list[ConflictDraft] = Field(max_length=4)
+
+    def meeting_items(self) -> list[tuple[int, MeetingDraft]]:
+        return [(int(k), m) for k, m in self.meetings.items() if m is not None]
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> EventsPass:
@@ -162,26 +181,27 @@ class EventsPass(_Draft):
         if article is None:
             return self
         n = len(article.sentences)
+        items = [(k, m) for k, m in self.meetings.items() if m is not None]
         problems: dict[int, str] = {}
-        for i, m in enumerate(self.meetings):
+        for i, (key, m) in enumerate(items):
             unknown = _unknown(m.who, ctx)
             if unknown:
                 problems[i] = f"{unknown} are not in the actor list: use the names exactly as listed"
-            elif not 1 <= m.sent <= n:
-                problems[i] = f"sentence {m.sent} does not exist (1 to {n})"
-        self.meetings = _settle(self.meetings, problems, ctx, "meetings")
-        kept = []
-        for m in self.meetings:  # a cited sentence must mention who it is cited for
+            elif not key.isdigit() or not 1 <= int(key) <= n:
+                problems[i] = f"key {key!r} is not a sentence number (1 to {n})"
+        items = _settle(items, problems, ctx, "meetings")
+        self.meetings = {}
+        for key, m in items:  # a cited sentence must mention who it is cited for
             m.who = list(dict.fromkeys(m.who))
-            if m.who and any(_mentions(m.sent, w, ctx) for w in m.who):
-                kept.append(m)
-            else:
-                ctx.setdefault("warnings", []).append(f"dropped meeting of {m.who}: sentence {m.sent} mentions none of them")
-        self.meetings = kept
+            sent = _nearest_mention(int(key), m.who, ctx)
+            if sent is None:
+                ctx.setdefault("warnings", []).append(f"dropped meeting of {m.who}: no sentence near {key} mentions them")
+            elif str(sent) not in self.meetings:
+                self.meetings[str(sent)] = m
         problems = {}
         for i, c in enumerate(self.conflicts):
             unknown = _unknown(c.sides, ctx)
-            c.sents = [x for x in c.sents if 1 <= x <= n]
+            c.sents = sorted({x for x in c.sents if 1 <= x <= n})
             if unknown:
                 problems[i] = f"{c.name!r}: {unknown} are not in the actor list: use the names exactly as listed"
             elif not c.sents:
@@ -191,12 +211,23 @@ class EventsPass(_Draft):
         return self
 
     @staticmethod
-    def forced_schema(actor_names: list[str]) -> dict[str, Any]:
-        """Actor-name fields limited to the actor list, so a grammar lets a local model write only known names."""
+    def forced_schema(actor_names: list[str], meeting_sents: list[int], violence_sents: list[int]) -> dict[str, Any]:
+        """For a grammar: one key per candidate meeting sentence (a meeting or null), actor names limited to the
+        actor list and conflict sentences to the sentences that mention violence."""
         schema = EventsPass.model_json_schema()
+        defs = schema["$defs"]
         choice = {"type": "string", "enum": list(actor_names)} if actor_names else {"type": "string"}
-        schema["$defs"]["MeetingDraft"]["properties"]["who"]["items"] = choice
-        schema["$defs"]["ConflictDraft"]["properties"]["sides"]["items"] = choice
+        defs["MeetingDraft"]["properties"]["who"]["items"] = choice
+        defs["ConflictDraft"]["properties"]["sides"]["items"] = choice
+        if violence_sents:
+            defs["ConflictDraft"]["properties"]["sents"]["items"] = {"type": "integer", "enum": list(violence_sents)}
+        else:
+            schema["properties"]["conflicts"]["maxItems"] = 0
+        slot = {"anyOf": [{"$ref": "#/$defs/MeetingDraft"}, {"type": "null"}]}
+        keys = [str(x) for x in meeting_sents]
+        schema["properties"]["meetings"] = {
+            "type": "object", "properties": {k: slot for k in keys}, "required": keys, "additionalProperties": False,
+        }
         return schema
 
 

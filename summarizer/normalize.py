@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .article import Article
 from .extraction import ActorDraft, EventsPass
-from .grounding import Candidate, acronym, country_code, is_country_name, occurs, place_country, resolve_date, surname
+from .grounding import Candidate, acronym, capital_of, country_code, is_country_name, occurs, place_country, resolve_date, surname
 from .schema import (
     Actor,
     ActorKind,
@@ -52,16 +52,26 @@ class _Entity:
 
 
 def enrich(drafts: list[ActorDraft], candidates: list[Candidate]) -> list[ActorDraft]:
-    """Add the office and country written next to each name ("Russia's Foreign Minister Sergei Lavrov")."""
+    """Add the office and country written next to each name ("Russia's Foreign Minister Sergei Lavrov") and
+    correct kinds the text contradicts: a country is a state, a titled name is a person; a country given any
+    other kind was a place."""
     known = {c.name: c for c in candidates}
     out = []
     for d in drafts:
         cand = known.get(d.name, Candidate(d.name))
+        is_country = is_country_name(d.name) or country_code(d.name, fuzzy=False) is not None and not capital_of(d.name)
+        kind = d.kind
+        if is_country and kind == ActorKind.government:
+            kind = ActorKind.state
+        elif is_country and kind not in (ActorKind.state, ActorKind.military):
+            continue  # "Kazakhstan" labelled an international body: a location, not an actor
+        elif kind in _STATEISH and not is_country and cand.title:
+            kind = ActorKind.person  # "President Vladimir Putin" labelled a state
         country = cand.country
-        if d.kind in (ActorKind.state, ActorKind.government, ActorKind.military):
-            country = country_code(d.name.replace(".", "")) or country
-        title = cand.title if d.kind == ActorKind.person else None
-        out.append(d.model_copy(update={"title": title, "country": country}))
+        if kind in (ActorKind.state, ActorKind.government, ActorKind.military):
+            country = country_code(d.name) or country
+        title = cand.title if kind == ActorKind.person else None
+        out.append(d.model_copy(update={"kind": kind, "title": title, "country": country}))
     return out
 
 
@@ -156,6 +166,25 @@ _DATE = re.compile(
     r"|\b(?:yesterday|today|tomorrow|tonight)\b"
     r"|\b(?:earlier|later|next|last|this)\s+(?:this\s+)?(?:week|month|year)\b"
 )
+MEETING_CUE = re.compile(
+    r"\b(?:met|meet\w*|talks?|visit\w*|summit|host\w*|call(?:ed)?|phoned|spoke (?:with|to)|negotiat\w*|"
+    r"conven\w*|gather\w*|discuss\w*|conference|hold(?:s|ing)? (?:a |an )?\w* ?session)\b", re.I)
+VIOLENCE_CUE = re.compile(
+    r"\b(?:attack\w*|kill\w*|strikes?|war|fight\w*|fought|clash\w*|bomb\w*|militant\w*|insurgen\w*|troops|"
+    r"ceasefire|cease-fire|conflict|siege|violen\w*|shoot\w*|shot|dead|death toll|gunmen|rebels?|offensive|"
+    r"battle\w*|shell\w*|missiles?|drones?|hostages?|hijack\w*|raids?|armed|casualt\w*|wounded|injured)\b", re.I)
+
+
+def cue_sentences(article: Article, cue: re.Pattern, limit: int = 12) -> list[int]:
+    """Numbers of the sentences (distinct texts) that contain a cue word."""
+    seen, out = set(), []
+    for s in article.sentences:
+        if s.text not in seen and cue.search(s.text):
+            seen.add(s.text)
+            out.append(s.number)
+    return out[:limit]
+
+
 _PHONE = re.compile(r"\b(?:phone|telephone|call(?:ed)?|spoke by)\b", re.I)
 _VIDEO = re.compile(r"\b(?:video(?:conference| call| link)?|virtual(?:ly)?|online)\b", re.I)
 _MULTI = re.compile(r"\b(?:summit|conference|G7|G20|Group of Seven|gathering|forum|assembly|ministerial)\b", re.I)
@@ -236,8 +265,8 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     """One meeting per cited sentence, completed from that sentence; the same meeting told twice is merged."""
     by_name = ctx.by_name()
     merged: list[Meeting] = []
-    for d in drafts.meetings:
-        text = ctx.sentence(d.sent)
+    for sent, d in drafts.meeting_items():
+        text = ctx.sentence(sent)
         people = [by_name[w] for w in d.who if w in by_name]
         ids = [a.id for a in people]
         where = _meeting_place(text, ctx)
@@ -250,7 +279,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             location=where, country=country, date_text=date_text,
             date=resolve_date(date_text, ctx.article.published, future=d.status == MeetingStatus.planned),
             status=d.status, mode=_mode(text, len(ids)), topics=topics,
-            evidence=sentence_evidence(ctx.article, [d.sent]),
+            evidence=sentence_evidence(ctx.article, [sent]),
         )
         twin = next((x for x in merged if _same_meeting(x, meeting)), None)
         if twin is None:

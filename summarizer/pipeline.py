@@ -24,7 +24,10 @@ from .grounding import align, capital_of, name_candidates, place_country, resolv
 from .llm import LLM, CallResult, InvalidOutput
 from .normalize import (
     MAX_EVIDENCE,
+    MEETING_CUE,
+    VIOLENCE_CUE,
     Context,
+    cue_sentences,
     dedupe,
     build_actors,
     build_conflicts,
@@ -134,8 +137,11 @@ class Summarizer:
         actors = build_actors(entities, a, run.warnings)
         names = [x.name for x in actors]
         ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}}
-        request = t.render("passes.events", actors=names, **shared)
-        events: EventsPass = (await self._call(run, "events", request, ctx, EventsPass.forced_schema(names) if local else None)).value
+        meeting_sents = cue_sentences(a, MEETING_CUE)
+        violence_sents = cue_sentences(a, VIOLENCE_CUE)
+        request = t.render("passes.events", actors=names, meeting_sents=meeting_sents, violence_sents=violence_sents, **shared)
+        forced = EventsPass.forced_schema(names, meeting_sents, violence_sents) if local else None
+        events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
         facts = Context(article=a, places=[*first.places(), *(c.name for c in candidates if capital_of(c.name))], actors=actors)
         return ArticleSummary(
             headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
