@@ -2,6 +2,7 @@
 OpenAI-compatible LLM, with an embedded offline model as the default."""
 
 from .article import Article
+from .batch import asummarize_many, summarize_many
 from .config import Settings, resolve
 from .errors import (
     AuthenticationFailed,
@@ -41,7 +42,9 @@ __all__ = [
     "SummarizerError",
     "TemplateError",
     "asummarize",
+    "asummarize_many",
     "resolve",
     "summarize",
+    "summarize_many",
 ]
 __version__ = "0.1.0"

@@ -76,7 +76,7 @@ def _settings(**options) -> config.Settings:
 
 @app.command()
 def summarize(
-    files: Annotated[list[str], typer.Argument(help="Article files (.txt, .md; '-' for stdin).")],
+    files: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html; '-' for stdin) or web page URLs.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Article title, if not in the file.")] = None,
@@ -93,7 +93,7 @@ def summarize(
     verbose: Verbose = 0,
 ) -> None:
     """Summarize articles into actors, meetings and conflicts."""
-    from .article import read_text_file
+    from .inputs import read_one
     from .pipeline import Summarizer
     from .render import render
 
@@ -103,7 +103,7 @@ def summarize(
             model=model, base_url=base_url, template=template, templates_dir=templates, timeout=timeout,
             max_retries=max_retries, reasks=reasks, model_path=model_path, max_chars=max_chars,
         )
-        articles = [read_text_file(f, max_chars=settings.max_chars) for f in files]  # fail before any model call
+        articles = [read_one(f, max_chars=settings.max_chars) for f in files]  # fail before any model call
         results = []
         with _status() as progress, Summarizer(settings, progress=progress) as summarizer:
             for article in articles:
@@ -227,6 +227,92 @@ def _run_for_eval(gold: dict, texts: dict, save: Optional[Path], options: dict) 
             if save:
                 (save / f"{article_id}.json").write_text(summary.model_dump_json(indent=1), encoding="utf-8")
     return preds
+
+
+# --- batch: many articles to a resumable JSONL file (summarizer/batch.py) ----------------------------------------
+
+
+class Engine(str, Enum):
+    asyncio = "asyncio"
+    ray = "ray"
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, URLs and .jsonl files of records (id, text, title, published, url).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="JSONL results, one record per article (resumable).")],
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Articles (so requests) in flight [default: 1 for the local model, 4 otherwise].")] = None,
+    rpm: Annotated[Optional[float], typer.Option("--rpm", help="Client-side limit on requests per minute.")] = None,
+    tpm: Annotated[Optional[float], typer.Option("--tpm", help="Client-side limit on tokens per minute.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N articles of the inputs.")] = None,
+    max_tokens_total: Annotated[Optional[int], typer.Option("--max-tokens-total", help="Token budget: start no article once spent (resumable).")] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached summaries (they are still updated).")] = False,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failed article, exit non-zero.")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="asyncio in this process, or ray (Ray Data).")] = Engine.asyncio,
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", envvar="RAY_ADDRESS", help="Ray cluster to use [default: a local Ray].")] = None,
+    ray_workers: Annotated[Optional[int], typer.Option("--ray-workers", help="Ray actors, each with --concurrency articles in flight [default: 2].")] = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    template: Template = None,
+    templates: Templates = None,
+    timeout: Timeout = None,
+    max_retries: Retries = None,
+    reasks: Reasks = None,
+    model_path: ModelPath = None,
+    max_chars: MaxChars = None,
+    verbose: Verbose = 0,
+) -> None:
+    """Summarize many articles into a JSONL file: concurrent, cached, resumable (run it again to finish)."""
+    from .batch import BatchOptions, summarize_many
+
+    _logging(verbose)
+    logging.getLogger("summarizer.batch.progress").setLevel(logging.INFO)  # progress lines when not a terminal
+    with errors_as_exit():
+        settings = _settings(
+            model=model, base_url=base_url, template=template, templates_dir=templates, timeout=timeout,
+            max_retries=max_retries, reasks=reasks, model_path=model_path, max_chars=max_chars,
+        )
+        options = BatchOptions(
+            concurrency=concurrency, rpm=rpm, tpm=tpm, limit=limit, max_tokens_total=max_tokens_total, refresh=refresh,
+            fail_fast=fail_fast, engine=engine.value, ray_address=ray_address, ray_workers=ray_workers,
+        )
+        result = summarize_many(inputs, output, settings=settings, options=options)
+    for line in result.lines():
+        stderr.print(line, highlight=False, markup=False, soft_wrap=True)
+    if (fail_fast and result.stopped == "fail_fast") or not result.succeeded:
+        raise typer.Exit(1)
+
+
+# --- report: one self-contained HTML file from batch results (summarizer/report.py) ---------------------------
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="Batch results: a JSONL file written by `summarizer batch`.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the HTML here instead of stdout.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Title of the report.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on an unreadable line instead of listing it in the report.")] = False,
+) -> None:
+    """One HTML file: highlighted evidence, actors across articles, who met whom, timeline, errors."""
+    from .report import batch_report
+
+    with errors_as_exit():
+        html, batch = batch_report(results, strict=strict, title=title)
+        if output:
+            try:
+                output.write_text(html, encoding="utf-8")
+            except OSError as err:
+                raise InputError(f"{output}: cannot write ({err.strerror})") from None
+        else:
+            sys.stdout.write(html)
+    for problem in batch.unreadable:
+        stderr.print(f"warning: {results}:{problem.line}: {problem.message} (listed in the report)",
+                     highlight=False, markup=False, soft_wrap=True)
+    errors = len(batch.errors)
+    stderr.print(f"{'wrote ' + str(output) + ': ' if output else ''}{len(batch.docs)} articles"
+                 + (f", {errors} error records" if errors else "")
+                 + (f", {len(batch.unreadable)} unreadable lines" if batch.unreadable else ""),
+                 highlight=False, markup=False, soft_wrap=True)
 
 
 def main() -> None:

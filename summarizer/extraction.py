@@ -126,15 +126,35 @@ class ActorsPass(_Draft):
 
 
 def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
+    """Names that are neither a listed actor nor a name the article uses. A name the article does use is
+    adopted as a new actor (``ctx['new_actors']``): the actor pass may have labelled it wrongly."""
     known = ctx.get("actor_index") or {}
-    return [n for n in names if n not in known]
+    article: Article = ctx["article"]
+    unknown = []
+    for name in names:
+        if name in known:
+            continue
+        form = surface_form(name, article.text)
+        if form is None or len(form) < 2 or len(form.split()) > 5 or form[0].islower():
+            unknown.append(name)
+        else:
+            ctx.setdefault("new_actors", {})[name] = form
+    return unknown
 
 
 def _resolve(names: list[str], ctx: dict[str, Any]) -> list[str]:
-    """Map each name to the actor it designates (its canonical name or any alias); keep unknown ones as they are."""
+    """Map each name to the actor it designates: by its canonical name or an alias, else by the longest actor
+    name it contains ("east Libya military strongman Khalifa Haftar" -> "Khalifa Haftar"); else keep it."""
     index = ctx.get("actor_index") or {}
     by_form = {f.casefold(): canonical for canonical, forms in index.items() for f in forms}
-    return list(dict.fromkeys(by_form.get(n.casefold(), n) for n in names))
+    out = []
+    for name in names:
+        if name.casefold() in by_form:
+            out.append(by_form[name.casefold()])
+            continue
+        inside = [f for f in by_form if len(f) > 2 and occurs(f, name.casefold())]
+        out.append(by_form[max(inside, key=len)] if inside else name)
+    return list(dict.fromkeys(out))
 
 
 def _mentions(sentence: int, name: str, ctx: dict[str, Any]) -> bool:

@@ -61,12 +61,12 @@ def align(quote: str, text: str, *, cutoff: float = FUZZY_CUTOFF) -> Evidence | 
     if start >= 0:
         return Evidence(quote=quote, start=start, end=start + len(quote), match=MatchKind.exact, score=1.0)
     ftext, index = folded(text)
-    fquote, _ = folded(quote)
-    if not fquote.strip():
+    fquote = folded(quote)[0].strip(" '\"-")
+    if not fquote:
         return None
-    pos = ftext.find(fquote.strip())
+    pos = ftext.find(fquote)
     if pos >= 0:
-        s, e = index[pos], index[pos + len(fquote.strip()) - 1] + 1
+        s, e = index[pos], index[pos + len(fquote) - 1] + 1
         return Evidence(quote=text[s:e], start=s, end=e, match=MatchKind.normalized, score=1.0)
     result = fuzz.partial_ratio_alignment(fquote, ftext, score_cutoff=cutoff)
     if result is None or result.dest_end <= result.dest_start:
@@ -238,7 +238,7 @@ _STOP = {
     "did", "do", "is", "was", "video", "hey", "doing", "said", "says", "relations", "i'm", "i’m", "either",
     "beyond", "despite", "although", "because", "once", "until", "under", "over", "among", "between", "just",
 }
-_ORG_WORDS = {
+ORG_WORDS = {
     "ministry", "council", "committee", "office", "department", "house", "union", "party", "army", "force", "police",
     "agency", "commission", "assembly", "parliament", "congress", "court", "government", "cabinet", "administration",
     "league", "nation", "bank", "fund", "service", "guard", "corp", "institute", "university", "group", "front",
@@ -294,7 +294,7 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
         or (title_words and tokens[0].lower() in ("of", "the") and tokens[1].lower() in _TITLE_WORDS | {"the"})
     ):
         title_words.append(tokens.pop(0))
-    org_word = any(t.lower().rstrip("s") in _ORG_WORDS for t in tokens)
+    org_word = any(t.lower().rstrip("s") in ORG_WORDS for t in tokens)
     if title_words and (not tokens or org_word or any(t.lower() in _TITLE_WORDS for t in tokens)):
         tokens, title_words = title_words + tokens, []  # "Foreign Ministry": an organization, not a title
     if tokens:
@@ -365,7 +365,7 @@ def _names_in(span: str, text: str, at: int, sentence_start: bool) -> list[tuple
     if sentence_start:
         span = _sentence_initial(span, text)
     parts = [span]
-    if " and " in span and span.split()[-1].lower().rstrip("s") not in _ORG_WORDS:
+    if " and " in span and span.split()[-1].lower().rstrip("s") not in ORG_WORDS:
         parts = span.split(" and ")  # "Russia and Iran", but "Intelligence and Security Agency" stays whole
     out = []
     for piece in [p for part in parts for p in _pieces(part)]:

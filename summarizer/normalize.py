@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from .article import Article
 from .extraction import ActorDraft, EventsPass
-from .grounding import Candidate, acronym, capital_of, country_code, is_country_name, occurs, place_country, resolve_date, surname
+
+from .grounding import ORG_WORDS, Candidate, acronym, capital_of, country_code, is_country_name, occurs, place_country, resolve_date, surname
 from .schema import (
     Actor,
     ActorKind,
@@ -73,6 +74,19 @@ def enrich(drafts: list[ActorDraft], candidates: list[Candidate]) -> list[ActorD
         title = cand.title if kind == ActorKind.person else None
         out.append(d.model_copy(update={"kind": kind, "title": title, "country": country}))
     return out
+
+
+def guess_kind(name: str) -> ActorKind:
+    """A kind for a name no pass labelled: a country is a state, an organization word makes an organization,
+    two or three capitalized words make a person, anything else an armed group or other body."""
+    if is_country_name(name) or country_code(name, fuzzy=False):
+        return ActorKind.state
+    words = name.split()
+    if any(w.lower().rstrip("s") in ORG_WORDS for w in words):
+        return ActorKind.organization
+    if 2 <= len(words) <= 3 and all(w[0].isupper() for w in words):
+        return ActorKind.person
+    return ActorKind.armed_group
 
 
 _STATEISH = (ActorKind.state, ActorKind.government)
@@ -259,7 +273,8 @@ class Context:
         return [actor.name, *actor.aliases]
 
     def by_name(self) -> dict[str, Actor]:
-        return {a.name: a for a in self.actors}
+        """Every form of every actor (canonical name, aliases), case-folded, to the actor."""
+        return {f.casefold(): a for a in self.actors for f in (a.name, *a.aliases)}
 
     def sentence(self, n: int) -> str:
         return self.article.sentences[n - 1].text
@@ -271,7 +286,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     merged: list[Meeting] = []
     for sent, d in drafts.meeting_items():
         text = ctx.sentence(sent)
-        people = [by_name[w] for w in d.who if w in by_name]
+        people = participants(text, [by_name[w.casefold()] for w in d.who if w.casefold() in by_name])
         ids = [a.id for a in people]
         where = _meeting_place(text, ctx)
         country = place_country(where)
@@ -291,6 +306,26 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         else:
             _absorb_meeting(twin, meeting)
     return merged
+
+
+def participants(text: str, named: list[Actor]) -> list[Actor]:
+    """Who really meets, of the actors the model named: not a subject discussed (named after "discussed",
+    "on", "about"), and not a state whose own official is already there ("Lavrov" makes "Russia" redundant)."""
+    named = list({a.id: a for a in named}.values())
+    cue = _TOPIC_CUE.search(text)
+    cut = cue.start() if cue else len(text)
+
+    def first_mention(actor: Actor) -> int:
+        spots = [m.start() for f in (actor.name, *actor.aliases) for m in re.finditer(re.escape(f), text)]
+        return min(spots, default=len(text))
+
+    people_countries = {a.country for a in named if a.kind == ActorKind.person and a.country}
+    kept = [
+        a for a in named
+        if a.kind == ActorKind.person
+        or (first_mention(a) < cut and not (a.kind == ActorKind.state and a.country in people_countries))
+    ]
+    return kept or named
 
 
 def _actor_country(actor: Actor) -> str | None:
@@ -362,7 +397,7 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, d.name)]
         conflict = Conflict(
             id=f"c{len(merged) + 1}", name=d.name, locations=dedupe(named + places)[:4],
-            parties=[by_name[s].id for s in d.sides if s in by_name], status=d.status,
+            parties=dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name]), status=d.status,
             events=[e for n in sorted(set(d.sents)) if (e := event_in(ctx, n)) is not None],
             evidence=sentence_evidence(ctx.article, d.sents),
         )

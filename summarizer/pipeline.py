@@ -28,6 +28,7 @@ from .normalize import (
     VIOLENCE_CUE,
     Context,
     cue_sentences,
+    guess_kind,
     dedupe,
     build_actors,
     build_conflicts,
@@ -143,11 +144,14 @@ class Summarizer:
         actors = build_actors(entities, a, run.warnings)
         names = [x.name for x in actors]
         ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}}
-        meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=1)
+        meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2)
         violence_sents = cue_sentences(a, VIOLENCE_CUE)
         request = t.render("passes.events", actors=names, meeting_sents=meeting_sents, violence_sents=violence_sents, **shared)
-        forced = EventsPass.forced_schema(names, meeting_sents, violence_sents) if local else None
-        events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
+        # Free JSON for this pass: its schema's grammar would halve the generation speed; validation still applies.
+        events: EventsPass = (await self._call(run, "events", request, ctx, False if local else None)).value
+        if ctx.get("new_actors"):  # names the events pass used that the actor pass had not labelled as actors
+            extra = [ActorDraft(name=form, kind=guess_kind(form)) for form in ctx["new_actors"].values()]
+            actors = build_actors(merge_actors(enrich(drafts + extra, candidates), a), a, run.warnings)
         places = [*first.places(), *cities, *(c.name for c in candidates if capital_of(c.name))]
         facts = Context(article=a, places=places, actors=actors)
         return ArticleSummary(

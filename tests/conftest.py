@@ -49,10 +49,12 @@ def _scrub_response(response: dict) -> dict:
     return response
 
 
-def cassette_vcr() -> vcr.VCR:
+def cassette_vcr(record_mode: str | None = None) -> vcr.VCR:
+    """The one cassette configuration: replay only (or record when asked), matched on method, path and body
+    (the server's port differs between recording and replay), secrets filtered."""
     return vcr.VCR(
         cassette_library_dir=str(CASSETTES),
-        record_mode="all" if RECORDING else "none",
+        record_mode=record_mode or ("all" if RECORDING else "none"),
         match_on=("method", "path", "body"),
         filter_headers=SECRET_HEADERS,
         before_record_response=_scrub_response,

@@ -159,3 +159,15 @@ def test_status_reports_files_and_server(monkeypatch):
     assert info["file_state"] == "missing"
     assert "not installed" in info["parts"]
     assert info["running_server"] is None
+
+
+def test_models_command_shows_the_state(monkeypatch):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    monkeypatch.setattr(local, "PART_PACKAGE", "summarizer_no_such_part_{n}")
+    result = CliRunner().invoke(app, ["models"])
+    assert result.exit_code == 0, result.output
+    assert "qwen2.5-coder-1.5b-instruct-q4_k_m" in result.stdout
+    assert "missing" in result.stdout and "not installed" in result.stdout

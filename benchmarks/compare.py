@@ -1,0 +1,85 @@
+"""Side by side on the dev set: the single-call baseline and the default pipeline, interleaved article by article
+against the same warm local server, then both scored against the gold files.
+
+    python benchmarks/compare.py [--templates single extract] [--ids ...] [--out results/compare] [--record]
+
+Prints one evaluation table per template (with seconds per article) and a summary line with the median seconds
+and the mean F1 of each. With --record, the default template's exchanges are recorded as the dev-set cassettes
+(cassettes/dev/<id>.yaml) that tests/test_cassettes.py replays. Needs the `[local]` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+from rich.console import Console
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarizer import Summarizer  # noqa: E402
+from summarizer.article import read_articles  # noqa: E402
+from summarizer.config import LOCAL_MODEL_NAME, Settings, resolve  # noqa: E402
+from summarizer.evaluate import evaluate, load_gold  # noqa: E402
+from summarizer.local import ensure_server  # noqa: E402
+from summarizer.render import eval_table  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--templates", nargs="+", default=["single", "extract"])
+    parser.add_argument("--ids", nargs="*", help="only these gold ids")
+    parser.add_argument("--out", type=Path, default=Path("results/compare"))
+    parser.add_argument("--record", action="store_true", help="record the 'extract' runs as dev-set cassettes")
+    args = parser.parse_args()
+
+    gold = load_gold(ROOT / "eval" / "gold")
+    ids = args.ids or list(gold)
+    texts = {a.id: a for src in (ROOT / "seeds" / "dev.jsonl", ROOT / "seeds" / "lavrov-cairo.txt") for a in read_articles(src)}
+    preds: dict[str, dict] = {t: {} for t in args.templates}
+    with ensure_server(resolve()) as base_url:
+        for n, article_id in enumerate(ids, 1):
+            for template in args.templates:
+                # The settings of the cassette tests: only the base URL differs, and it is not in the request body.
+                settings = Settings(api_key="sk-test-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME,
+                                    local=False, response_format="json_object", max_retries=0, template=template)
+                recorder = _recorder(article_id) if args.record and template == "extract" else nullcontext()
+                started = time.perf_counter()
+                with recorder, Summarizer(settings) as summarizer:
+                    summary = summarizer.summarize(texts[article_id])
+                seconds = time.perf_counter() - started
+                preds[template][article_id] = summary.model_dump(mode="json")
+                folder = args.out / template
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / f"{article_id}.json").write_text(summary.model_dump_json(indent=1))
+                print(f"[{n}/{len(ids)}] {article_id} {template}: {seconds:.1f}s", flush=True)
+    console = Console(width=160)
+    lines = []
+    for template in args.templates:
+        report = evaluate({i: gold[i] for i in ids}, preds[template], {k: a.text for k, a in texts.items()})
+        console.print(f"\n[bold]template {template}[/]")
+        console.print(eval_table(report))
+        total = report.total()
+        secs = [p["provenance"]["seconds"] for p in preds[template].values()]
+        lines.append(f"{template}: mean F1 {total.mean_f1:.3f} (actors {total.actors.f1:.3f}, meetings "
+                     f"{total.meetings.f1:.3f}, conflicts {total.conflicts.f1:.3f}); median {statistics.median(secs):.1f}s "
+                     f"per article")
+        (args.out / f"{template}.scores.json").write_text(json.dumps(report.as_dict(), indent=2))
+    print("\n" + "\n".join(lines))
+    return 0
+
+
+def _recorder(article_id: str):
+    from tests.conftest import cassette_vcr
+
+    return cassette_vcr(record_mode="all").use_cassette(f"dev/{article_id}.yaml")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
