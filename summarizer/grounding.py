@@ -125,6 +125,9 @@ def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
     value = value.strip()
     if len(value) == 3 and value.isalpha() and value.isupper() and pycountry.countries.get(alpha_3=value):
         return value
+    if re.fullmatch(r"[A-Z]{2}", value):
+        return None  # "IS" is an armed group, not Iceland's code; "U.S." and "UK" are spelled out below
+
     for form in (value, value.replace(".", "")):
         code2 = countrynames.to_code(form)
         found = pycountry.countries.get(alpha_2=code2) if code2 else None

@@ -52,7 +52,14 @@ class _Entity:
     forms: list[str]
 
 
-def enrich(drafts: list[ActorDraft], candidates: list[Candidate]) -> list[ActorDraft]:
+def _context_of(name: str, article: Article | None) -> str:
+    """The sentences that mention a name, joined."""
+    if article is None:
+        return ""
+    return " ".join(s.text for s in article.sentences if occurs(name, s.text))
+
+
+def enrich(drafts: list[ActorDraft], candidates: list[Candidate], article: Article | None = None) -> list[ActorDraft]:
     """Add the office and country written next to each name ("Russia's Foreign Minister Sergei Lavrov") and
     correct kinds the text contradicts: a country is a state, a titled name is a person; a country given any
     other kind was a place."""
@@ -68,6 +75,8 @@ def enrich(drafts: list[ActorDraft], candidates: list[Candidate]) -> list[ActorD
             continue  # "Kazakhstan" labelled an international body: a location, not an actor
         elif kind in _STATEISH and not is_country and cand.title:
             kind = ActorKind.person  # "President Vladimir Putin" labelled a state
+        elif kind == ActorKind.state and not is_country and not capital_of(d.name):
+            kind = ActorKind.armed_group if VIOLENCE_CUE.search(_context_of(d.name, article)) else ActorKind.government
         country = cand.country
         if kind in (ActorKind.state, ActorKind.government, ActorKind.military):
             country = country_code(d.name) or country
@@ -286,7 +295,10 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     merged: list[Meeting] = []
     for sent, d in drafts.meeting_items():
         text = ctx.sentence(sent)
-        people = participants(text, [by_name[w.casefold()] for w in d.who if w.casefold() in by_name])
+        named = [by_name[w.casefold()] for w in d.who if w.casefold() in by_name]
+        if len(named) == 1:  # "Lavrov also met Arab League head Ahmed Aboul Gheit": the other side is in the sentence
+            named += [a for a in ctx.actors if a.kind == ActorKind.person and any(occurs(f, text) for f in (a.name, *a.aliases))]
+        people = participants(text, named)
         ids = [a.id for a in people]
         where = _meeting_place(text, ctx)
         country = place_country(where)
@@ -367,7 +379,10 @@ def _mode(text: str, n_participants: int) -> MeetingMode:
 
 
 def _same_meeting(a: Meeting, b: Meeting) -> bool:
-    if a.status != b.status or set(a.participants) != set(b.participants):
+    """The same meeting told twice: the same sentence text, or the same participants at a compatible place."""
+    if a.evidence[0].quote == b.evidence[0].quote:
+        return True
+    if set(a.participants) != set(b.participants):
         return False
     return not (a.location and b.location and a.location.casefold() != b.location.casefold())
 

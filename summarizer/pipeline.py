@@ -140,7 +140,7 @@ class Summarizer:
         drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people] + first.drafts()
         order = {c.name: i for i, c in enumerate(candidates)}
         drafts.sort(key=lambda d: order.get(d.name, len(order)))
-        entities = merge_actors(enrich(drafts, candidates), a)
+        entities = merge_actors(enrich(drafts, candidates, a), a)
         actors = build_actors(entities, a, run.warnings)
         names = [x.name for x in actors]
         ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}}
@@ -151,7 +151,7 @@ class Summarizer:
         events: EventsPass = (await self._call(run, "events", request, ctx, False if local else None)).value
         if ctx.get("new_actors"):  # names the events pass used that the actor pass had not labelled as actors
             extra = [ActorDraft(name=form, kind=guess_kind(form)) for form in ctx["new_actors"].values()]
-            actors = build_actors(merge_actors(enrich(drafts + extra, candidates), a), a, run.warnings)
+            actors = build_actors(merge_actors(enrich(drafts + extra, candidates, a), a), a, run.warnings)
         places = [*first.places(), *cities, *(c.name for c in candidates if capital_of(c.name))]
         facts = Context(article=a, places=places, actors=actors)
         return ArticleSummary(
