@@ -125,6 +125,19 @@ class ActorsPass(_Draft):
         return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
 
 
+MAX_NAMES = 8
+MAX_SENTENCES = 8
+
+
+def _first_error(err: ValueError) -> str:
+    """One line for a validation error: where and what."""
+    errors = getattr(err, "errors", None)
+    if callable(errors) and errors():
+        first = errors()[0]
+        return f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}"[:160]
+    return str(err).splitlines()[0][:160]
+
+
 def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
     """Names that are neither a listed actor nor a name the article uses. A name the article does use is
     adopted as a new actor (``ctx['new_actors']``): the actor pass may have labelled it wrongly."""
@@ -181,14 +194,14 @@ def _nearest_mention(sent: int, who: list[str], ctx: dict[str, Any], reach: int 
 
 
 class MeetingDraft(_Draft):
-    who: list[str] = Field(max_length=8, description="Names of the actors who meet, from the actor list.")
+    who: list[str] = Field(description="Names of the actors who meet, from the actor list.")
     status: MeetingStatus
 
 
 class ConflictDraft(_Draft):
-    name: str = Field(max_length=60, description="A short name, e.g. 'Syrian civil war'.")
-    sents: list[int] = Field(max_length=8, description="Numbers of the sentences that report its violence.")
-    sides: list[str] = Field(max_length=8, description="Names of the actors fighting, from the actor list.")
+    name: str = Field(min_length=1, description="A short name, e.g. 'Syrian civil war'.")
+    sents: list[int] = Field(description="Numbers of the sentences that report its violence.")
+    sides: list[str] = Field(description="Names of the actors fighting, from the actor list.")
     status: ConflictStatus
 
 
@@ -196,10 +209,30 @@ class EventsPass(_Draft):
     """Step 'events': for each sentence that may tell a meeting, the meeting or null; then the conflicts."""
 
     meetings: dict[str, MeetingDraft | None] = Field(description="Sentence number -> the meeting it tells, or null.")
-    conflicts: list[ConflictDraft] = Field(max_length=4)
+    conflicts: list[ConflictDraft]
 
     def meeting_items(self) -> list[tuple[int, MeetingDraft]]:
         return [(int(k), m) for k, m in self.meetings.items() if m is not None]
+
+    @classmethod
+    def salvage(cls, data: Any, context: dict[str, Any]) -> EventsPass:
+        """After the allowed re-asks: keep every meeting and conflict that validates on its own; list the rest."""
+        warnings = context.setdefault("warnings", [])
+        data = data if isinstance(data, dict) else {}
+        meetings, conflicts = {}, []
+        raw_meetings = data.get("meetings")
+        for key, item in (raw_meetings.items() if isinstance(raw_meetings, dict) else []):
+            try:
+                meetings[str(key)] = None if item is None else MeetingDraft.model_validate(item).model_dump()
+            except ValueError as err:
+                warnings.append(f"dropped meeting {key}: {_first_error(err)}")
+        raw_conflicts = data.get("conflicts")
+        for item in raw_conflicts if isinstance(raw_conflicts, list) else []:
+            try:
+                conflicts.append(ConflictDraft.model_validate(item).model_dump())
+            except ValueError as err:
+                warnings.append(f"dropped conflict: {_first_error(err)}")
+        return cls.model_validate({"meetings": meetings, "conflicts": conflicts}, context=context)
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> EventsPass:
@@ -211,7 +244,7 @@ class EventsPass(_Draft):
         items = [(k, m) for k, m in self.meetings.items() if m is not None]
         problems: dict[int, str] = {}
         for i, (key, m) in enumerate(items):
-            m.who = _resolve(m.who, ctx)
+            m.who = _resolve(m.who, ctx)[:MAX_NAMES]
             unknown = _unknown(m.who, ctx)
             if unknown:
                 problems[i] = f"{unknown} are not in the actor list: use the names exactly as listed"
@@ -228,15 +261,15 @@ class EventsPass(_Draft):
                 self.meetings[str(sent)] = m
         problems = {}
         for i, c in enumerate(self.conflicts):
-            c.sides = _resolve(c.sides, ctx)
+            c.sides = _resolve(c.sides, ctx)[:MAX_NAMES]
             unknown = _unknown(c.sides, ctx)
-            c.sents = sorted({x for x in c.sents if 1 <= x <= n})
+            c.sents = sorted({x for x in c.sents if 1 <= x <= n})[:MAX_SENTENCES]
             if unknown:
                 problems[i] = f"{c.name!r}: {unknown} are not in the actor list: use the names exactly as listed"
             elif not c.sents:
                 problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {n})"
             c.sides = list(dict.fromkeys(c.sides))
-        self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts")
+        self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts")[:4]
         return self
 
     @staticmethod

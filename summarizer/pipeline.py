@@ -237,12 +237,16 @@ def _salvage(err: InvalidOutput, model, context: dict, name: str) -> CallResult:
     """After the allowed re-asks: keep what validates, drop (and list) the rest; fail only if nothing parses."""
     lenient = {**context, "lenient": True}
     try:
-        value = model.model_validate_json(err.raw, context=lenient)
+        data = json.loads(err.raw)
     except ValueError:
-        if name == "actors":
-            raise OutputInvalid(str(err)) from err
-        context["warnings"].append(f"pass {name}: output invalid after re-asks, nothing kept ({err.errors[-1][:200]})")
-        value = model.model_validate({name: []})
+        data = None
+    try:
+        if hasattr(model, "salvage"):
+            value = model.salvage(data, lenient)
+        else:
+            value = model.model_validate(data, context=lenient)
+    except ValueError:
+        raise OutputInvalid(str(err)) from err
     return CallResult(value, err.usage, err.raw, err.errors)
 
 

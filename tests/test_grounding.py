@@ -130,3 +130,20 @@ def test_violent_event_type_place_and_casualties():
     assert event.date == dt.date(2025, 3, 11)
     assert date_in("They met on Monday in Cairo.") == "on Monday"
     assert event_in(Context(article=Article(text="Talks resumed."), places=[], actors=[]), 1) is None
+
+
+def test_events_salvage_keeps_what_validates_and_lists_the_rest():
+    drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in ("Sergei Lavrov", "Sameh Shoukry")]
+    actors = build_actors(merge_actors(enrich(drafts, name_candidates(SEED.sentences, SEED.text)), SEED), SEED, [])
+    ctx = {"article": SEED, "warnings": [], "lenient": True, "actor_index": {a.name: [a.name, *a.aliases] for a in actors}}
+    events = EventsPass.salvage(
+        {"meetings": {"2": {"who": ["Sergei Lavrov", "Sameh Shoukry"], "status": "held"},
+                      "6": {"who": ["Sergei Lavrov"], "status": "meeting"}},
+         "conflicts": [{"name": "Libyan conflict", "sents": list(range(1, 15)), "sides": [], "status": "ongoing"},
+                       {"name": "", "sents": [8], "sides": [], "status": "ongoing"}]},
+        ctx,
+    )
+    assert [k for k, _ in events.meeting_items()] == [2]
+    assert len(events.conflicts) == 1 and len(events.conflicts[0].sents) == 8
+    assert any("dropped meeting 6: status" in w for w in ctx["warnings"])
+    assert any(w.startswith("dropped conflict: name") for w in ctx["warnings"])
