@@ -36,38 +36,52 @@ def render(results: Sequence[Result], fmt: str, *, color: bool = False) -> str:
 
 
 def _names(summary: ArticleSummary, ids: Sequence[str]) -> str:
+    """Actor names for ids, comma-separated (the id itself if unknown)."""
     known = {a.id: a.name for a in summary.actors}
     return ", ".join(known.get(i, i) for i in ids)
 
 
+STATUS_STYLES = {"held": "green", "ended": "green", "planned": "blue", "ongoing": "yellow", "cancelled": "dim",
+                 "escalating": "bold red", "ceasefire": "cyan"}
+
+
+def _when(date, date_text: str | None) -> str:
+    """The resolved date, with the article's words when they differ."""
+    if date and date_text and date_text != date.isoformat():
+        return f"{date.isoformat()} ({date_text})"
+    return date.isoformat() if date else date_text or ""
+
+
+def _about(summary: ArticleSummary) -> str:
+    """Article title, date and source from the provenance, as one line."""
+    p = summary.provenance
+    bits = [p.title or "", p.published.isoformat() if p.published else "", p.source or p.article_id or ""]
+    return " · ".join(b for b in bits if b)
+
+
+def _table(title: str, style: str, columns: Sequence[str]) -> Table:
+    """A full-width table with a coloured title; counts right-aligned."""
+    table = Table(title=Text(title, style=f"bold {style}"), title_justify="left", expand=True, header_style="bold")
+    for col in columns:
+        table.add_column(col, justify="right" if col in ("ev.", "killed", "injured") else "left",
+                         no_wrap=col in ("id", "status", "country"))
+    return table
+
+
 def terminal(summary: ArticleSummary) -> Group:
-    """Rich renderables: headline and summary panel, then actors, meetings, conflicts, warnings."""
-    parts: list = [Panel(Text(summary.summary), title=Text(summary.headline, style="bold"), title_align="left")]
-    actors = Table(title="Actors", title_justify="left", expand=True)
-    for col in ("id", "name", "kind", "title", "country", "aliases"):
-        actors.add_column(col)
-    for a in summary.actors:
-        actors.add_row(a.id, a.name, a.kind.value, a.title or "", a.country or "", ", ".join(a.aliases))
-    parts.append(actors)
-    if summary.meetings:
-        table = Table(title="Meetings", title_justify="left", expand=True)
-        for col in ("participants", "host", "where", "when", "status", "mode", "topics"):
-            table.add_column(col)
-        for m in summary.meetings:
-            when = m.date.isoformat() if m.date else m.date_text or ""
-            table.add_row(_names(summary, m.participants), _names(summary, [m.host]) if m.host else "", m.location or "",
-                          when, m.status.value, m.mode.value, ", ".join(m.topics))
-        parts.append(table)
-    if summary.conflicts:
-        table = Table(title="Conflicts", title_justify="left", expand=True)
-        for col in ("name", "where", "sides", "status", "events"):
-            table.add_column(col)
-        for c in summary.conflicts:
-            events = "; ".join(_event_line(e) for e in c.events)
-            table.add_row(c.name, ", ".join(c.locations), _names(summary, c.parties), c.status.value, events)
-        parts.append(table)
+    """Rich renderables: headline and summary panel, warnings, then actors, meetings, conflicts and provenance."""
+    about = _about(summary)
+    parts: list = [Panel(Text(summary.summary), title=Text(summary.headline, style="bold"), title_align="left",
+                         subtitle=Text(about, style="dim") if about else None, subtitle_align="left")]
     if summary.provenance.warnings:
-        parts.append(Panel(Text("\n".join(summary.provenance.warnings)), title="Warnings", border_style="yellow"))
+        parts.append(Panel(Text("\n".join(f"• {w}" for w in summary.provenance.warnings)),
+                           title=Text(f"Warnings ({len(summary.provenance.warnings)})", style="bold yellow"),
+                           title_align="left", border_style="yellow"))
+    parts.append(_actors_table(summary))
+    if summary.meetings:
+        parts.append(_meetings_table(summary))
+    if summary.conflicts:
+        parts.append(_conflicts_table(summary))
     u = summary.provenance.usage
     parts.append(Text(
         f"{summary.provenance.model} · template {summary.provenance.template}@{summary.provenance.template_version} · "
@@ -78,7 +92,43 @@ def terminal(summary: ArticleSummary) -> Group:
     return Group(*parts)
 
 
+def _actors_table(summary: ArticleSummary) -> Table:
+    """Actors: name with aliases, kind, office, country, number of evidence quotes."""
+    table = _table(f"Actors ({len(summary.actors)})", "blue", ("id", "name", "kind", "title", "country", "ev."))
+    for a in summary.actors:
+        name = Text(a.name, style="bold")
+        if a.aliases:
+            name.append(f"\naka {', '.join(a.aliases)}", style="dim")
+        table.add_row(a.id, name, a.kind.value.replace("_", " "), a.title or "", a.country or "", str(len(a.evidence)))
+    return table
+
+
+def _meetings_table(summary: ArticleSummary) -> Table:
+    """Meetings: participants (host marked), place, date, status, mode, topics."""
+    table = _table(f"Meetings ({len(summary.meetings)})", "dark_orange",
+                   ("id", "participants", "where", "when", "status", "mode", "topics"))
+    for m in summary.meetings:
+        people = [f"{n} (host)" if i == m.host else n
+                  for i, n in zip(m.participants, _names(summary, m.participants).split(", "))]
+        where = ", ".join(x for x in (m.location, m.country) if x)
+        table.add_row(m.id, "\n".join(people), where, _when(m.date, m.date_text),
+                      Text(m.status.value, style=STATUS_STYLES.get(m.status.value, "")),
+                      m.mode.value.replace("_", " "), "; ".join(m.topics))
+    return table
+
+
+def _conflicts_table(summary: ArticleSummary) -> Table:
+    """Conflicts: name, places, sides, status and one line per event."""
+    table = _table(f"Conflicts ({len(summary.conflicts)})", "red", ("id", "name", "where", "sides", "status", "events"))
+    for c in summary.conflicts:
+        events = "\n".join(f"• {_event_line(e)}" for e in c.events)
+        table.add_row(c.id, Text(c.name, style="bold"), ", ".join(c.locations), _names(summary, c.parties),
+                      Text(c.status.value, style=STATUS_STYLES.get(c.status.value, "")), events)
+    return table
+
+
 def _event_line(e) -> str:
+    """'air strike in eastern Libya late Friday 29 killed'."""
     bits = [e.type.value.replace("_", " ")]
     if e.location:
         bits.append(f"in {e.location}")
@@ -92,38 +142,62 @@ def _event_line(e) -> str:
 
 
 def _md(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    """A table cell: no pipes or line breaks, no raw HTML."""
+    return _md_text(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_text(text: str | None) -> str:
+    """Text from the data, so that Markdown renderers show it and never run it as HTML."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def markdown(summary: ArticleSummary) -> str:
-    """A Markdown document: headline, summary, tables, evidence quotes, provenance."""
-    lines = [f"# {_md(summary.headline)}", "", summary.summary, "", "## Actors", "",
-             "| id | name | kind | title | country | aliases |", "|---|---|---|---|---|---|"]
+    """A Markdown document: headline, summary, warnings, tables, every evidence quote with its offsets, provenance."""
+    lines = [f"# {_md(summary.headline)}", ""]
+    about = _about(summary)
+    if about:
+        lines += [f"_{_md(about)}_", ""]
+    lines += [_md_text(summary.summary), ""]
+    if summary.provenance.warnings:
+        lines += ["> **Warnings**", ">"] + [f"> - {_md(w)}" for w in summary.provenance.warnings] + [""]
+    lines += ["## Actors", "", "| id | name | kind | title | country | aliases |", "|---|---|---|---|---|---|"]
     lines += [f"| {a.id} | {_md(a.name)} | {a.kind.value} | {_md(a.title)} | {a.country or ''} | {_md(', '.join(a.aliases))} |"
               for a in summary.actors]
     if summary.meetings:
-        lines += ["", "## Meetings", "", "| participants | host | where | when | status | mode | topics |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += ["", "## Meetings", "", "| id | participants | host | where | when | status | mode | topics |",
+                  "|---|---|---|---|---|---|---|---|"]
         for m in summary.meetings:
-            when = m.date.isoformat() if m.date else m.date_text or ""
-            lines.append(f"| {_md(_names(summary, m.participants))} | {_md(_names(summary, [m.host]) if m.host else '')} | "
-                         f"{_md(m.location)} | {_md(when)} | {m.status.value} | {m.mode.value} | {_md(', '.join(m.topics))} |")
+            where = ", ".join(x for x in (m.location, m.country) if x)
+            lines.append(f"| {m.id} | {_md(_names(summary, m.participants))} | "
+                         f"{_md(_names(summary, [m.host]) if m.host else '')} | {_md(where)} | {_md(_when(m.date, m.date_text))} | "
+                         f"{m.status.value} | {m.mode.value} | {_md('; '.join(m.topics))} |")
     if summary.conflicts:
-        lines += ["", "## Conflicts", "", "| name | where | sides | status | events |", "|---|---|---|---|---|"]
+        lines += ["", "## Conflicts", "", "| id | name | where | sides | status | events |", "|---|---|---|---|---|---|"]
         for c in summary.conflicts:
-            lines.append(f"| {_md(c.name)} | {_md(', '.join(c.locations))} | {_md(_names(summary, c.parties))} | "
+            lines.append(f"| {c.id} | {_md(c.name)} | {_md(', '.join(c.locations))} | {_md(_names(summary, c.parties))} | "
                          f"{c.status.value} | {_md('; '.join(_event_line(e) for e in c.events))} |")
-    lines += ["", "## Evidence", ""]
-    for item in [*summary.meetings, *summary.conflicts, *summary.actors]:
-        label = getattr(item, "name", None) or f"meeting {item.id}"
-        for ev in item.evidence[:1]:
-            lines.append(f"- **{_md(label)}** ({item.id}): > {_md(ev.quote)}")
-    if summary.provenance.warnings:
-        lines += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in summary.provenance.warnings]
+    lines += ["", "## Evidence", ""] + _md_evidence(summary)
     p = summary.provenance
-    lines += ["", f"_{p.model}, template {p.template}@{p.template_version}, schema {p.schema_version}, "
+    lines += ["", f"_{_md(p.model)}, template {_md(p.template)}@{_md(p.template_version)}, schema {p.schema_version}, "
                   f"{p.usage.prompt_tokens}+{p.usage.completion_tokens} tokens_"]
     return "\n".join(lines) + "\n"
+
+
+def _md_evidence(summary: ArticleSummary) -> list[str]:
+    """Every item with all its quotes as block quotes, and where each stands in the article."""
+    lines: list[str] = []
+    items = [(f"meeting {m.id}: {_names(summary, m.participants)}", m.evidence) for m in summary.meetings]
+    for c in summary.conflicts:
+        items.append((f"conflict {c.id}: {c.name}", c.evidence))
+        items += [(f"event in {c.id}: {_event_line(e)}", e.evidence) for e in c.events]
+    items += [(f"actor {a.id}: {a.name}", a.evidence) for a in summary.actors]
+    for label, evidence in items:
+        lines.append(f"- **{_md(label)}**")
+        for ev in evidence:
+            where = f" <sub>chars {ev.start}–{ev.end}</sub>" if ev.start is not None else ""
+            lines += ["", f"  > {_md(ev.quote)}{where}"]
+        lines.append("")
+    return lines
 
 
 def eval_table(report) -> Table:

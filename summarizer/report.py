@@ -55,6 +55,7 @@ OTHER_COLOUR = "#6b7280"
 SVG_WIDTH = 960
 PAD_X, PAD_Y = 110, 36  # room around each component of the network for labels
 LABEL_CHARS = 26
+MAX_NODES = 150  # the network shows at most this many actors, the best connected
 
 
 # --- the documents of a report ------------------------------------------------------------------------------
@@ -71,25 +72,31 @@ class Doc:
 
     @property
     def key(self) -> str:
+        """'d0': the prefix of every page key of this document."""
         return f"d{self.index}"
 
     @property
     def anchor(self) -> str:
+        """The HTML id of the article's section."""
         return f"art-{self.index}"
 
     @property
     def title(self) -> str:
+        """The article's title, else the summary's."""
         return self.article.title or self.summary.provenance.title or self.summary.headline
 
     @property
     def published(self) -> dt.date | None:
+        """The publication date from the article, else from the provenance."""
         return self.article.published or self.summary.provenance.published
 
     @property
     def ident(self) -> str:
+        """A short name: the record id, the article id, or its number."""
         return self.record_id or self.article.id or self.summary.provenance.article_id or str(self.index + 1)
 
     def item_key(self, item_id: str) -> str:
+        """The page key of an actor, meeting or conflict of this document: 'd0-a1'."""
         return f"{self.key}-{item_id}"
 
 
@@ -114,10 +121,12 @@ class Batch:
 
     @property
     def unreadable(self) -> list[Problem]:
+        """Lines that could not be read."""
         return [p for p in self.problems if p.kind == "unreadable"]
 
     @property
     def errors(self) -> list[Problem]:
+        """The batch job's error records."""
         return [p for p in self.problems if p.kind == "error"]
 
 
@@ -441,10 +450,12 @@ class MergedActor:
 
     @property
     def kind(self) -> str:
+        """The kind most members have."""
         return Counter(a.kind.value for _, a in self.members).most_common(1)[0][0]
 
     @property
     def country(self) -> str | None:
+        """The one country code the members give, if they agree."""
         codes = {a.country for _, a in self.members if a.country}
         return codes.pop() if len(codes) == 1 else None
 
@@ -457,10 +468,12 @@ class MergedActor:
 
     @property
     def docs(self) -> list[Doc]:
+        """The documents naming this actor, each once."""
         return list({d.index: d for d, _ in self.members}.values())
 
     @property
     def member_keys(self) -> list[str]:
+        """Page keys of every per-article actor merged here."""
         return [d.item_key(a.id) for d, a in self.members]
 
 
@@ -475,12 +488,14 @@ class _Clusters:
                       for _, a in entries]
 
     def find(self, i: int) -> int:
+        """The root of i's cluster (with path halving)."""
         while self.parent[i] != i:
             self.parent[i] = self.parent[self.parent[i]]
             i = self.parent[i]
         return i
 
     def union(self, i: int, j: int) -> bool:
+        """Join the clusters of i and j unless they are of different families, countries or full names."""
         a, b = self.find(i), self.find(j)
         if a == b:
             return True
@@ -601,8 +616,12 @@ def network_view(docs: Sequence[Doc], merged: Sequence[MergedActor]) -> dict:
     """The network as SVG-ready nodes and edges. Each connected component is laid out on its own (a circle for a
     clique, else a spring layout with a fixed seed: same input, same picture) and the components are packed in rows."""
     graph = meeting_graph(docs, merged)
+    total = graph.number_of_nodes()
+    if total > MAX_NODES:  # the best-connected actors; a bigger picture is unreadable anyway
+        keep = sorted(graph.nodes, key=lambda n: (-graph.degree(n), int(n[1:])))[:MAX_NODES]
+        graph = graph.subgraph(keep).copy()
     by_key = {m.key: m for m in merged}
-    xy, anchors, height = _pack(graph)
+    xy, anchors, width, height = _pack(graph)
     nodes = []
     for node in sorted(graph.nodes, key=lambda n: int(n[1:])):
         m = by_key[node]
@@ -621,7 +640,7 @@ def network_view(docs: Sequence[Doc], merged: Sequence[MergedActor]) -> dict:
                       "planned": data["statuses"] <= {"planned", "cancelled"},
                       "label": f"{by_key[u].name} — {by_key[v].name}: {count} meeting{'s' if count > 1 else ''}"})
     kinds = sorted({n["kind"] for n in nodes})
-    return {"nodes": nodes, "edges": edges, "width": SVG_WIDTH, "height": height,
+    return {"nodes": nodes, "edges": edges, "width": width, "height": height, "total": total,
             "kinds": [{"kind": kd, "colour": KIND_COLOURS.get(kd, OTHER_COLOUR)} for kd in kinds]}
 
 
@@ -652,9 +671,10 @@ def _unit(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]
     return {k: ((p[0] - cx) / half, (p[1] - cy) / half) for k, p in pos.items()}
 
 
-def _spread(pos: dict[str, tuple[float, float]], gap: float, rounds: int = 60) -> dict[str, tuple[float, float]]:
+def _spread(pos: dict[str, tuple[float, float]], gap: float) -> dict[str, tuple[float, float]]:
     """Push apart nodes closer than ``gap`` (so circles and labels do not pile up), then rescale into [-1, 1]."""
     keys = sorted(pos, key=lambda k: int(k[1:]))
+    rounds = 60 if len(keys) <= 60 else 8
     p = {k: list(pos[k]) for k in keys}
     for _ in range(rounds):
         moved = False
@@ -676,24 +696,27 @@ def _spread(pos: dict[str, tuple[float, float]], gap: float, rounds: int = 60) -
     return _unit({k: (v[0], v[1]) for k, v in p.items()})
 
 
-def _pack(graph) -> tuple[dict[str, tuple[float, float]], dict[str, str], int]:
-    """Component layouts placed in cells, in centred rows across the SVG; labels point away from each cell's
-    centre. Returns positions, label anchors and the SVG height."""
+def _pack(graph) -> tuple[dict[str, tuple[float, float]], dict[str, str], int, int]:
+    """Component layouts placed in cells, in centred rows; labels point away from each cell's centre. The picture
+    is at least SVG_WIDTH wide and wider for big networks (about 3:2). Returns positions, label anchors, width
+    and height."""
     import networkx as nx
 
     components = sorted((sorted(c, key=lambda k: int(k[1:])) for c in nx.connected_components(graph)),
                         key=lambda c: (-len(c), int(c[0][1:])))
+    inners = [0.0 if len(c) == 1 else 90 * math.sqrt(len(c)) for c in components]
+    area = sum((i + 2 * PAD_X) * (i + 2 * PAD_Y) for i in inners)
+    width = max(SVG_WIDTH, int(math.sqrt(area * 1.5)), int(max(inners, default=0) + 2 * PAD_X))
     rows: list[list[tuple[list[str], float]]] = [[]]
-    for nodes in components:
-        inner = min(SVG_WIDTH - 2 * PAD_X, 0 if len(nodes) == 1 else 90 * math.sqrt(len(nodes)))
-        if rows[-1] and sum(i + 2 * PAD_X for _, i in rows[-1]) + inner + 2 * PAD_X > SVG_WIDTH:
+    for nodes, inner in zip(components, inners):
+        if rows[-1] and sum(i + 2 * PAD_X for _, i in rows[-1]) + inner + 2 * PAD_X > width:
             rows.append([])
         rows[-1].append((nodes, inner))
     xy: dict[str, tuple[float, float]] = {}
     anchors: dict[str, str] = {}
     y = 0.0
     for row in rows:
-        x = (SVG_WIDTH - sum(i + 2 * PAD_X for _, i in row)) / 2
+        x = (width - sum(i + 2 * PAD_X for _, i in row)) / 2
         height = max((i + 2 * PAD_Y for _, i in row), default=0)
         for nodes, inner in row:
             cx, cy = x + inner / 2 + PAD_X, y + height / 2
@@ -702,7 +725,7 @@ def _pack(graph) -> tuple[dict[str, tuple[float, float]], dict[str, str], int]:
                 anchors[node] = "end" if px < -0.01 else "start"
             x += inner + 2 * PAD_X
         y += height
-    return xy, anchors, max(int(math.ceil(y)), 120)
+    return xy, anchors, width, max(int(math.ceil(y)), 120)
 
 
 # --- timeline ------------------------------------------------------------------------------------------------
