@@ -155,15 +155,30 @@ def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
     return unknown
 
 
+def _key(name: str) -> str:
+    """A name reduced to its letters and digits: "U. S." and "U.S." meet."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _known(names: list[str], ctx: dict[str, Any], what: str) -> list[str]:
+    """The names that designate an actor (listed, or adopted because the article uses them); the others are
+    dropped and listed in the warnings."""
+    unknown = _unknown(names, ctx)
+    if unknown:
+        ctx.setdefault("warnings", []).append(f"{what}: {unknown} not in the article's actors, dropped")
+    return [n for n in names if n not in unknown]
+
+
 def _resolve(names: list[str], ctx: dict[str, Any]) -> list[str]:
     """Map each name to the actor it designates: by its canonical name or an alias, else by the longest actor
     name it contains ("east Libya military strongman Khalifa Haftar" -> "Khalifa Haftar"); else keep it."""
     index = ctx.get("actor_index") or {}
     by_form = {f.casefold(): canonical for canonical, forms in index.items() for f in forms}
+    by_key = {_key(f): canonical for canonical, forms in index.items() for f in forms}
     out = []
     for name in names:
-        if name.casefold() in by_form:
-            out.append(by_form[name.casefold()])
+        if name.casefold() in by_form or _key(name) in by_key:
+            out.append(by_form.get(name.casefold()) or by_key[_key(name)])
             continue
         inside = [f for f in by_form if len(f) > 2 and occurs(f, name.casefold())]
         out.append(by_form[max(inside, key=len)] if inside else name)
@@ -218,7 +233,9 @@ class EventsPass(_Draft):
     def salvage(cls, data: Any, context: dict[str, Any]) -> EventsPass:
         """After the allowed re-asks: keep every meeting and conflict that validates on its own; list the rest."""
         warnings = context.setdefault("warnings", [])
-        data = data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            warnings.append("the events pass gave no usable JSON after the re-asks: no meetings or conflicts kept")
+            data = {}
         meetings, conflicts = {}, []
         raw_meetings = data.get("meetings")
         for key, item in (raw_meetings.items() if isinstance(raw_meetings, dict) else []):
@@ -244,10 +261,9 @@ class EventsPass(_Draft):
         items = [(k, m) for k, m in self.meetings.items() if m is not None]
         problems: dict[int, str] = {}
         for i, (key, m) in enumerate(items):
-            m.who = _resolve(m.who, ctx)[:MAX_NAMES]
-            unknown = _unknown(m.who, ctx)
-            if unknown:
-                problems[i] = f"{unknown} are not in the actor list: use the names exactly as listed"
+            m.who = _known(_resolve(m.who, ctx)[:MAX_NAMES], ctx, f"meeting {key}")
+            if not m.who:
+                problems[i] = f"meeting {key} names no actor of the list: use the names exactly as listed"
             elif not key.isdigit() or not 1 <= int(key) <= n:
                 problems[i] = f"key {key!r} is not a sentence number (1 to {n})"
         items = _settle(items, problems, ctx, "meetings")
@@ -261,19 +277,16 @@ class EventsPass(_Draft):
                 self.meetings[str(sent)] = m
         problems = {}
         for i, c in enumerate(self.conflicts):
-            c.sides = _resolve(c.sides, ctx)[:MAX_NAMES]
-            unknown = _unknown(c.sides, ctx)
+            c.sides = _known(_resolve(c.sides, ctx)[:MAX_NAMES], ctx, f"conflict {c.name!r}")
             c.sents = sorted({x for x in c.sents if 1 <= x <= n})[:MAX_SENTENCES]
-            if unknown:
-                problems[i] = f"{c.name!r}: {unknown} are not in the actor list: use the names exactly as listed"
-            elif not c.sents:
+            if not c.sents:
                 problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {n})"
             c.sides = list(dict.fromkeys(c.sides))
         self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts")[:4]
         return self
 
     @staticmethod
-    def forced_schema(actor_names: list[str], meeting_sents: list[int], violence_sents: list[int]) -> dict[str, Any]:
+    def forced_schema(meeting_sents: list[int], violence_sents: list[int]) -> dict[str, Any]:
         """For a grammar: one key per candidate meeting sentence (a meeting or null) and conflict sentences
         limited to the sentences that mention violence. Actor names stay free strings (an enum of names makes
         grammar sampling twice as slow); they are resolved against the actor list when validated."""
@@ -281,6 +294,10 @@ class EventsPass(_Draft):
         defs = schema["$defs"]
         for field, model in (("who", "MeetingDraft"), ("sides", "ConflictDraft")):
             defs[model]["properties"][field]["items"] = {"type": "string", "maxLength": 60}
+            defs[model]["properties"][field]["maxItems"] = MAX_NAMES
+        defs["ConflictDraft"]["properties"]["sents"]["maxItems"] = MAX_SENTENCES
+        defs["ConflictDraft"]["properties"]["name"]["maxLength"] = 60
+        schema["properties"]["conflicts"]["maxItems"] = 4
         if violence_sents:
             defs["ConflictDraft"]["properties"]["sents"]["items"] = {"type": "integer", "enum": list(violence_sents)}
         else:

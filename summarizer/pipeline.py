@@ -147,8 +147,8 @@ class Summarizer:
         meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2)
         violence_sents = cue_sentences(a, VIOLENCE_CUE)
         request = t.render("passes.events", actors=names, meeting_sents=meeting_sents, violence_sents=violence_sents, **shared)
-        # Free JSON for this pass: its schema's grammar would halve the generation speed; validation still applies.
-        events: EventsPass = (await self._call(run, "events", request, ctx, False if local else None)).value
+        forced = EventsPass.forced_schema(meeting_sents, violence_sents) if local else None
+        events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
         if ctx.get("new_actors"):  # names the events pass used that the actor pass had not labelled as actors
             extra = [ActorDraft(name=form, kind=guess_kind(form)) for form in ctx["new_actors"].values()]
             actors = build_actors(merge_actors(enrich(drafts + extra, candidates, a), a), a, run.warnings)
@@ -236,8 +236,8 @@ def aligned(quotes: list[str], article: Article, warnings: list[str], what: str)
 def _salvage(err: InvalidOutput, model, context: dict, name: str) -> CallResult:
     """After the allowed re-asks: keep what validates, drop (and list) the rest; fail only if nothing parses."""
     lenient = {**context, "lenient": True}
-    try:
-        data = json.loads(err.raw)
+    try:  # the first JSON object of the answer, ignoring anything the model wrote after it
+        data = json.JSONDecoder().raw_decode(err.raw.strip())[0] if err.raw.strip() else None
     except ValueError:
         data = None
     try:
