@@ -266,20 +266,33 @@ class LocalServer:
         self.stop()
 
 
+def _is_serving(pid: int, base_url: str) -> bool:
+    """Is the process alive and its port accepting connections? (A server busy generating still accepts.)"""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    url = httpx2.URL(base_url)
+    try:
+        with socket.create_connection((url.host, url.port or 80), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def running_server() -> dict | None:
-    """The state of a server kept by `summarizer serve`, if one is alive and healthy."""
+    """The state of a server kept by `summarizer serve`, if its process is alive. A server busy with a long
+    generation may not answer a health check at once: it is reused all the same, never doubled."""
     path = state_file()
     try:
         state = json.loads(path.read_text())
         pid, url = int(state["pid"]), str(state["base_url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    try:
-        os.kill(pid, 0)
-    except OSError:
+    if not _is_serving(pid, url):
         path.unlink(missing_ok=True)
         return None
-    return state if healthy(url) else None
+    return state
 
 
 @contextlib.contextmanager
