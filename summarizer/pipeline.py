@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import datetime as dt
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -20,25 +20,24 @@ from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, OutputInvalid
 from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall
-from .grounding import align, capital_of, is_city, name_candidates, place_country, resolve_date, surface_form
+from .grounding import capital_of, is_city, name_candidates
 from .llm import LLM, CallResult, InvalidOutput
 from .normalize import (
-    MAX_EVIDENCE,
     MEETING_CUE,
     VIOLENCE_CUE,
     Context,
-    cue_sentences,
-    guess_kind,
-    dedupe,
     build_actors,
     build_conflicts,
     build_meetings,
     build_summary_text,
+    cue_sentences,
     enrich,
+    from_single_call,
+    guess_kind,
     merge_actors,
 )
 from .prompts import Template, load
-from .schema import ActorKind, ArticleSummary, Conflict, Evidence, Meeting, MeetingStatus, Provenance, Usage
+from .schema import ActorKind, ArticleSummary, Provenance, Usage
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +53,6 @@ class _Run:
     messages: list[dict] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     warnings: list[str] = field(default_factory=list)
-
-
-# --- building the summary -------------------------------------------------------------------------------------
 
 
 # --- running the passes ---------------------------------------------------------------------------------------
@@ -178,59 +174,11 @@ class Summarizer:
         run.messages = [{"role": "system", "content": t.render("system", schema=schema, **shared)}]
         request = t.render("article", text=a.text, numbered=a.numbered(), **shared) + "\n\n" + t.render("single", **shared)
         out: SingleCall = (await self._call(run, "single", request, {"article": a, "warnings": run.warnings})).value
-        drafts = []
-        for x in out.actors:
-            form = surface_form(x.name, a.text)
-            if form is None:
-                run.warnings.append(f"dropped actor {x.name!r}: not in the article")
-                continue
-            drafts.append(ActorDraft(name=form, kind=x.kind, title=x.title, country=x.country))
-        entities = merge_actors(drafts, a)
-        actors = build_actors(entities, a, run.warnings)
-        quotes = {e.draft.name: [q for d in out.actors if surface_form(d.name, a.text) in e.forms for q in d.evidence] for e in entities}
-        for actor in actors:
-            actor.evidence = aligned(quotes.get(actor.name, []), a, run.warnings, actor.name) or actor.evidence
-        by_form = {f: x.id for e, x in zip(entities, actors) for f in e.forms}
-        meetings, conflicts = [], []
-        for m in out.meetings:
-            ids = dedupe([by_form[n] for n in m.participants if n in by_form])
-            evidence = aligned(m.evidence, a, run.warnings, "meeting")
-            if not ids or not evidence:
-                run.warnings.append(f"dropped meeting of {m.participants}: unknown participants or no evidence in the article")
-                continue
-            host = by_form.get(m.host or "")
-            meetings.append(Meeting(
-                id=f"m{len(meetings) + 1}", participants=dedupe(ids + ([host] if host else [])), host=host,
-                visitors=[i for i in ids if host and i != host], location=m.location, country=place_country(m.location),
-                date_text=m.date, date=resolve_date(m.date, a.published, future=m.status == MeetingStatus.planned),
-                status=m.status, mode=m.mode, topics=m.topics, evidence=evidence,
-            ))
-        for c in out.conflicts:
-            evidence = aligned(c.evidence, a, run.warnings, c.name)
-            if not evidence:
-                run.warnings.append(f"dropped conflict {c.name!r}: no evidence in the article")
-                continue
-            conflicts.append(Conflict(
-                id=f"c{len(conflicts) + 1}", name=c.name, locations=c.locations,
-                parties=dedupe([by_form[n] for n in c.parties if n in by_form]), status=c.status, evidence=evidence,
-            ))
+        actors, meetings, conflicts = from_single_call(out, a, run.warnings)
         return ArticleSummary(
             headline=out.headline or a.title or a.sentences[0].text[:120], summary=out.summary, actors=actors,
-            meetings=meetings, conflicts=conflicts,
-            provenance=self._provenance(run),
+            meetings=meetings, conflicts=conflicts, provenance=self._provenance(run),
         )
-
-
-def aligned(quotes: list[str], article: Article, warnings: list[str], what: str) -> list[Evidence]:
-    """Quotes aligned to the article (exact, normalized, fuzzy); the ones not found are listed in warnings."""
-    spans = []
-    for quote in quotes:
-        ev = align(quote, article.text)
-        if ev is None:
-            warnings.append(f"{what}: quote not found in the article, dropped: {quote[:80]!r}")
-        elif ev.quote not in {x.quote for x in spans}:
-            spans.append(ev)
-    return spans[:MAX_EVIDENCE]
 
 
 def _salvage(err: InvalidOutput, model, context: dict, name: str) -> CallResult:
