@@ -314,6 +314,8 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
 
 def _keep(name: str, sentence_start: bool, text: str) -> bool:
     low = name.lower()
+    if len(name.split()) > 1 and name.isupper():
+        return False  # a shouted caption ("CROIX DES BOUQUETS"), written properly elsewhere
     words = low.split()
     if low in _STOP or low in _CALENDAR or words[0] in _CALENDAR or len(name) < 2:
         return False
@@ -395,8 +397,9 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
     names = list(found)
     out = []
     for name in names:
-        longer = [n for n in names if n != name and len(n.split()) > len(name.split()) and n.endswith(" " + name)]
-        if longer and len(name.split()) <= 2:  # "Lavrov" is "Sergei Lavrov"
+        longer = [n for n in names if n != name and len(n.split()) > len(name.split())
+                  and (n.endswith(" " + name) or (len(name.split()) == 1 and n.startswith(name + " ")))]
+        if longer and len(name.split()) <= 2:  # "Lavrov" is "Sergei Lavrov", "Kim" is "Kim Jong Un"
             continue
         out.append(found[name])
     return out[:limit]

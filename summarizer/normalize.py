@@ -61,8 +61,11 @@ def mention_sentences(article: Article, forms: list[str]) -> list[int]:
 
 @dataclass
 class _Entity:
+    """One actor being assembled: its canonical draft, every form it goes by, and the drafts merged into it."""
+
     draft: ActorDraft
     forms: list[str]
+    drafts: list[ActorDraft]
 
 
 def _context_of(name: str, article: Article | None) -> str:
@@ -115,39 +118,51 @@ _STATEISH = (ActorKind.state, ActorKind.government)
 
 
 def _country_of_name(name: str) -> str | None:
-    """The country a name is ("U.S." -> USA), without fuzzy guessing."""
-    return country_code(name.replace(".", ""), fuzzy=False)
+    """The country a name is or stands for ("U.S." -> USA, "Pyongyang" -> PRK), without fuzzy guessing."""
+    return country_code(name.replace(".", ""), fuzzy=False) or capital_of(name)
 
 
-def _person_key(draft: ActorDraft) -> str | None:
-    return surname(draft.name) if draft.kind.value == "person" else None
+def initials(name: str) -> str:
+    """The capitals' initials of a name, small words skipped: "Democratic People's Republic of Korea" -> DPRK."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"[^A-Za-z]", "", name)
+
+
+def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
+    """Do two drafts name one actor? The same name; a person and their surname or leading name ("Lavrov",
+    "Kim" for "Kim Jong Un"); two states of one country code ("U.S.", "United States", "Washington"); an
+    acronym and the name it abbreviates ("NISA", "HNP", "U.N.")."""
+    if a.name.casefold() == b.name.casefold():
+        return True
+    if a.kind == b.kind == ActorKind.person:
+        short, full = sorted((a.name, b.name), key=lambda n: len(n.split()))
+        words = full.split()
+        if len(short.split()) == 1 and len(words) > 1 and short in (words[0], words[-1], surname(full)):
+            return True
+    if a.kind in _STATEISH and b.kind in _STATEISH:
+        code = _country_of_name(a.name)
+        if code is not None and code == _country_of_name(b.name):
+            return True
+    if a.kind != ActorKind.person and b.kind != ActorKind.person:
+        short, full = sorted((a.name, b.name), key=len)
+        letters = _letters(short)
+        if 2 <= len(letters) <= 8 and letters.isupper() and len(full.split()) > 1 and initials(full) == letters:
+            return True
+    return False
 
 
 def merge_actors(drafts: list[ActorDraft], article: Article) -> list[_Entity]:
-    """One entity per actor: 'Sergei Lavrov' and 'Lavrov', 'U.S.' and 'United States' merge."""
+    """One entity per actor (see same_actor), every surface form kept as an alias."""
     entities: list[_Entity] = []
     for draft in drafts:
-        match = None
-        for k, ent in enumerate(entities):
-            names = {ent.draft.name.casefold(), *(f.casefold() for f in ent.forms)}
-            key_a, key_b = _person_key(ent.draft), _person_key(draft)
-            same_person = draft.kind == ent.draft.kind and (
-                draft.name.casefold() in names
-                or (key_a is not None and draft.name == key_a)
-                or (key_b is not None and ent.draft.name == key_b)
-            )
-            same_state = (
-                draft.kind in _STATEISH and ent.draft.kind in _STATEISH
-                and _country_of_name(draft.name) is not None
-                and _country_of_name(draft.name) == _country_of_name(ent.draft.name)
-            )
-            if draft.name.casefold() in names or same_person or same_state:
-                match = k
-                break
-        if match is None:
-            entities.append(_Entity(draft, [draft.name]))
+        ent = next((e for e in entities if any(same_actor(draft, d) for d in e.drafts)), None)
+        if ent is None:
+            entities.append(_Entity(draft, [draft.name], [draft]))
             continue
-        ent = entities[match]
+        ent.drafts.append(draft)
         if _better_name(draft, ent.draft):  # keep the country's name, else the fullest form, as canonical
             ent.forms.append(ent.draft.name)
             ent.draft = draft.model_copy(update={"title": draft.title or ent.draft.title})
