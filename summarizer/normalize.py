@@ -436,7 +436,8 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     by_name = ctx.by_name()
     merged: list[Conflict] = []
     for d in drafts.conflicts:
-        places = dedupe([p for n in d.sents for p in places_in(ctx.sentence(n), ctx.places)])
+        countries = [a.name for a in ctx.actors if a.kind == ActorKind.state]
+        places = dedupe([p for n in d.sents for p in places_in(ctx.sentence(n), ctx.places + countries)])
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, d.name)]
         conflict = Conflict(
             id=f"c{len(merged) + 1}", name=d.name, locations=dedupe(named + places)[:4],
