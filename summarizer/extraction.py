@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from .article import Article
-from .grounding import occurs, surface_form
+from .grounding import is_demonym, occurs, surface_form
 from .schema import ActorKind, ConflictStatus, MeetingMode, MeetingStatus
 
 
@@ -148,7 +148,7 @@ def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
         if name in known:
             continue
         form = surface_form(name, article.text)
-        if form is None or len(form) < 2 or len(form.split()) > 5 or form[0].islower():
+        if form is None or len(form) < 2 or len(form.split()) > 5 or form[0].islower() or is_demonym(form):
             unknown.append(name)
         else:
             ctx.setdefault("new_actors", {})[name] = form
@@ -186,9 +186,11 @@ def _resolve(names: list[str], ctx: dict[str, Any]) -> list[str]:
 
 
 def _mentions(sentence: int, name: str, ctx: dict[str, Any]) -> bool:
+    """Does the sentence mention the actor (a listed one by any of its forms, or a name adopted as written)?"""
     article: Article = ctx["article"]
     text = article.sentences[sentence - 1].text
-    return any(occurs(f, text) for f in ctx["actor_index"][name])
+    forms = (ctx.get("actor_index") or {}).get(name) or [(ctx.get("new_actors") or {}).get(name, name)]
+    return any(occurs(f, text) for f in forms)
 
 
 def _nearest_mention(sent: int, who: list[str], ctx: dict[str, Any], reach: int = 2) -> int | None:

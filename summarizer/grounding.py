@@ -335,6 +335,12 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
     return True
 
 
+def is_demonym(name: str) -> bool:
+    """'Egyptian', 'North Korean', 'Ukrainians': a people or an adjective, not a name of an actor."""
+    last = name.split()[-1]
+    return _demonym(last) or (last.endswith("s") and _demonym(last[:-1])) or _demonym(name)
+
+
 def _demonym(word: str) -> bool:
     """'Egyptian', 'Somali', 'Arab': words that name a people or an adjective, not a country or a city."""
     if is_country_name(word) or capital_of(word) or not re.search(r"(an|ian|ese|ish|ean|i|ab)$", word.lower()):
