@@ -813,6 +813,9 @@ def _run_ray(items: Iterator[Item], results: Results, summary: RunSummary, progr
             pending.append({"item": _dumps(item.to_dict())})
     if not pending:
         return
+    if settings.local:
+        log.warning("the ray engine with the embedded local model: every worker shares one server that answers one "
+                    "request at a time; the default engine is as fast")
     started_here = not ray.is_initialized()
     if started_here:
         address = opts.ray_address or os.environ.get("RAY_ADDRESS") or None
@@ -822,7 +825,7 @@ def _run_ray(items: Iterator[Item], results: Results, summary: RunSummary, progr
         ctx.enable_progress_bars = False
         workers = opts.ray_workers or 2
         ds = ray.data.from_items(pending).map_batches(
-            RayArticleWorker, batch_size=opts.ray_batch_size, batch_format="numpy",
+            RayArticleWorker, batch_size=opts.ray_batch_size or max(16, 2 * summary.concurrency), batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=opts.ray_cpus,
             fn_constructor_kwargs=dict(
                 settings=settings, concurrency=summary.concurrency, refresh=opts.refresh, cache=opts.cache,
@@ -875,7 +878,7 @@ class BatchOptions:
     engine: str = "asyncio"
     ray_address: str | None = None
     ray_workers: int | None = None
-    ray_batch_size: int = 16
+    ray_batch_size: int | None = None  # default: twice the concurrency, at least 16
     ray_cpus: float = 0.5
 
     def check(self) -> None:

@@ -1,0 +1,178 @@
+"""Throughput and client CPU of the batch job against a stub LLM server with recorded answers.
+
+The stub (benchmarks/stub_server.py, a separate process so its CPU is not counted) answers each request with the
+recorded answer of the same step from the seed cassette after a fixed latency. The articles are the seed
+article under distinct ids, with the cache off. For each concurrency it prints the wall time against the ideal
+(N articles x 2 requests x latency / concurrency), the client CPU per article, then a run with a share of
+injected 429 and 500 answers, checked for completeness (every article summarized, no id twice).
+
+    python benchmarks/batch_bench.py                       # 1,000 articles, 500 ms, concurrency 1 8 32 64
+    python benchmarks/batch_bench.py -n 200 --latency 0.2  # quicker
+
+It prints figures; it asserts nothing (targets: >= 0.9 of ideal at concurrency 32, <= 5 ms CPU per article).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarizer.article import read_text_file  # noqa: E402
+from summarizer.batch import summarize_many  # noqa: E402
+from summarizer.config import LOCAL_MODEL_NAME, Settings  # noqa: E402
+
+CASSETTE = ROOT / "cassettes" / "seed-lavrov-cairo.yaml"
+ARTICLE = ROOT / "seeds" / "lavrov-cairo.txt"  # the article the cassette recorded (--article changes both)
+REQUESTS_PER_ARTICLE = 2
+
+
+class StubProcess:
+    """benchmarks/stub_server.py in a child process; its request counts come back when it stops."""
+
+    def __init__(self, cassette: Path, latency: float, errors: float = 0.0):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("stub_server.py")), "--cassette", str(cassette),
+             "--latency", str(latency), "--errors", str(errors)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("listening "):
+            self.proc.kill()
+            raise SystemExit(f"the stub server did not start: {line!r}")
+        self.base_url = line.split(" ", 1)[1]
+        self.stats: dict = {}
+
+    def __enter__(self) -> StubProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        out, _ = self.proc.communicate(input="", timeout=30)
+        self.stats = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+
+
+def write_articles(path: Path, n: int) -> None:
+    """The benchmark's article n times under distinct ids, as JSONL."""
+    article = read_text_file(ARTICLE)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"id": f"bench-{i:05d}", "text": article.text, "title": article.title}) + "\n")
+
+
+def run(base_url: str, n: int, concurrency: int, workdir: Path, tag: str) -> dict:
+    """One batch run; wall time, CPU time and the output's checks."""
+    src, out = workdir / f"{tag}.jsonl", workdir / f"{tag}-results.jsonl"
+    write_articles(src, n)
+    settings = Settings(api_key="sk-bench-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME, local=False,
+                        response_format="json_object", max_retries=6, timeout=60)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    summary = summarize_many([str(src)], out, settings=settings, concurrency=concurrency, cache=False, progress=False)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    ids = Counter(json.loads(line)["id"] for line in out.read_text().splitlines())
+    return dict(n=n, concurrency=concurrency, wall=wall, cpu=cpu, ok=summary.ok, failed=summary.failed,
+                failures=dict(summary.failures), records=sum(ids.values()), distinct=len(ids),
+                duplicates=sum(c - 1 for c in ids.values()), requests=summary.requests)
+
+
+def warm_up(base_url: str, workdir: Path) -> None:
+    """Load lazily built tables (country names, templates) once, so the first measured run is not charged."""
+    run(base_url, 2, 2, workdir, "warmup")
+
+
+def pipeline_cpu(base_url: str, n: int) -> float:
+    """CPU seconds per article of the pipeline alone (Summarizer.asummarize one after another, no batch layer)."""
+    import asyncio
+
+    from summarizer.article import Article
+    from summarizer.pipeline import Summarizer
+
+    article = read_text_file(ARTICLE)
+    settings = Settings(api_key="sk-bench-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME, local=False,
+                        response_format="json_object", max_retries=6, timeout=60)
+
+    async def go() -> float:
+        with Summarizer(settings) as summarizer:
+            cpu0 = time.process_time()
+            for i in range(n):
+                await summarizer.asummarize(Article(text=article.text, id=f"p{i}", title=article.title))
+            return (time.process_time() - cpu0) / n
+
+    return asyncio.run(go())
+
+
+def memoize_country_code() -> None:
+    """What-if: grounding.country_code memoized (a pure function of its arguments), patched where it is used."""
+    import functools
+
+    from summarizer import grounding, normalize
+
+    cached = functools.lru_cache(maxsize=65536)(grounding.country_code)
+    grounding.country_code = normalize.country_code = cached
+
+
+def main() -> None:
+    global ARTICLE
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=1000, help="Articles per run.")
+    parser.add_argument("--latency", type=float, default=0.5, help="Stub latency per request, seconds.")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 64])
+    parser.add_argument("--serial-seconds", type=float, default=60.0,
+                        help="Cap on the ideal duration of a run (concurrency 1 gets fewer articles).")
+    parser.add_argument("--errors", type=float, default=0.10, help="Share of injected 429/500 answers in the last run.")
+    parser.add_argument("--errors-concurrency", type=int, default=32)
+    parser.add_argument("--cassette", type=Path, default=CASSETTE)
+    parser.add_argument("--article", type=Path, default=ARTICLE, help="The .txt article the cassette recorded.")
+    parser.add_argument("--memoize-country-code", action="store_true",
+                        help="What-if: memoize grounding.country_code, the pipeline's main CPU cost (not in the package).")
+    args = parser.parse_args()
+    ARTICLE = args.article
+    logging.basicConfig(level=logging.ERROR)
+    if args.memoize_country_code:
+        memoize_country_code()
+    if not args.cassette.is_file():
+        raise SystemExit(f"missing {args.cassette}: record it first (SUMMARIZER_RECORD=1 pytest tests/test_cassettes.py)")
+
+    print(f"batch benchmark: stub latency {args.latency * 1000:.0f} ms, {REQUESTS_PER_ARTICLE} requests per article, "
+          f"answers from {args.cassette.name}, cache off"
+          + (", WHAT-IF: country_code memoized" if args.memoize_country_code else ""))
+    with tempfile.TemporaryDirectory() as tmp, StubProcess(args.cassette, args.latency) as stub:
+        workdir = Path(tmp)
+        warm_up(stub.base_url, workdir)
+        print(f"pipeline alone (no batch layer, one article after another): "
+              f"{1000 * pipeline_cpu(stub.base_url, 10):.1f} ms CPU per article")
+        print(f"{'concurrency':>11} {'articles':>8} {'wall s':>8} {'ideal s':>8} {'of ideal':>8} {'art/min':>8} "
+              f"{'CPU ms/art':>10} {'ok':>5} {'failed':>6}")
+        notes = []
+        for c in args.concurrency:
+            per_article = REQUESTS_PER_ARTICLE * args.latency / c
+            n = min(args.n, max(c, int(args.serial_seconds / per_article)))
+            if n < args.n:
+                notes.append(f"concurrency {c}: {n} articles instead of {args.n} (ideal {args.n * per_article:.0f} s)")
+            r = run(stub.base_url, n, c, workdir, f"c{c}")
+            ideal = n * per_article
+            print(f"{c:>11} {n:>8} {r['wall']:>8.1f} {ideal:>8.1f} {ideal / r['wall']:>8.2f} {60 * n / r['wall']:>8.0f} "
+                  f"{1000 * r['cpu'] / n:>10.1f} {r['ok']:>5} {r['failed']:>6}")
+    for note in notes:
+        print("note:", note)
+
+    with tempfile.TemporaryDirectory() as tmp, StubProcess(args.cassette, args.latency, args.errors) as stub:
+        r = run(stub.base_url, args.n, args.errors_concurrency, Path(tmp), "errors")
+    injected = {k: v for k, v in stub.stats.items() if k.startswith("http_")}
+    print(f"\nwith {args.errors:.0%} injected errors at concurrency {args.errors_concurrency}: {r['n']} articles, "
+          f"{r['wall']:.1f} s, server saw {stub.stats.get('requests', 0)} requests, injected {injected}")
+    complete = r["ok"] == r["n"] and r["distinct"] == r["n"] and r["duplicates"] == 0
+    print(f"  records {r['records']}, distinct ids {r['distinct']}, duplicates {r['duplicates']}, ok {r['ok']}, "
+          f"failed {r['failed']} {r['failures'] or ''} -> {'every article done, no duplicates' if complete else 'INCOMPLETE'}")
+
+
+if __name__ == "__main__":
+    main()
