@@ -80,7 +80,7 @@ def llm_settings(live_base_url) -> Settings:
     """Settings that replay cassettes recorded against the embedded model (or record them)."""
     return Settings(
         api_key="sk-test-not-a-secret", base_url=live_base_url or REPLAY_URL, model=LOCAL_MODEL_NAME, local=False,
-        response_format="json_object", max_retries=0,
+        response_format="json_object", max_retries=0, timeout=900,
     )
 
 
@@ -90,6 +90,7 @@ def llm_env(monkeypatch, live_base_url) -> dict[str, str]:
     env = {
         "OPENAI_API_KEY": "sk-test-not-a-secret", "OPENAI_BASE_URL": live_base_url or REPLAY_URL,
         "SUMMARIZER_MODEL": LOCAL_MODEL_NAME, "SUMMARIZER_RESPONSE_FORMAT": "json_object", "SUMMARIZER_MAX_RETRIES": "0",
+        "SUMMARIZER_TIMEOUT": "900",  # recording against a busy 2-core machine can be slow
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
