@@ -8,7 +8,11 @@ injected 429 and 500 answers, checked for completeness (every article summarized
 
     python benchmarks/batch_bench.py                       # 1,000 articles, 500 ms, concurrency 1 8 32 64
     python benchmarks/batch_bench.py -n 200 --latency 0.2  # quicker
+    python benchmarks/batch_bench.py --layer-only          # only the batch layer (pipeline replaced), ~1 min
+    python benchmarks/batch_bench.py --memoize-country-code  # what-if: the pipeline's main CPU cost removed
 
+It also measures the pipeline alone (one article after another) and the batch layer alone (the pipeline replaced
+by a wait of the requests' latency returning the summary it made), which tells the two costs apart.
 It prints figures; it asserts nothing (targets: >= 0.9 of ideal at concurrency 32, <= 5 ms CPU per article).
 """
 
@@ -83,9 +87,36 @@ def run(base_url: str, n: int, concurrency: int, workdir: Path, tag: str) -> dic
                 duplicates=sum(c - 1 for c in ids.values()), requests=summary.requests)
 
 
-def warm_up(base_url: str, workdir: Path) -> None:
-    """Load lazily built tables (country names, templates) once, so the first measured run is not charged."""
+def warm_up(base_url: str, workdir: Path) -> str:
+    """Load lazily built tables (country names, templates) once, so the first measured run is not charged;
+    returns the summary the pipeline made (JSON)."""
     run(base_url, 2, 2, workdir, "warmup")
+    first = json.loads((workdir / "warmup-results.jsonl").read_text().splitlines()[0])
+    if not first["ok"]:
+        raise SystemExit(f"the pipeline failed on the recorded answers: {first['error']['message']}")
+    return json.dumps(first["summary"])
+
+
+def batch_layer_only(base_url: str, summary_json: str, n: int, concurrency: int, latency: float, workdir: Path) -> dict:
+    """The batch layer alone: Summarizer.asummarize replaced by a wait of the requests' latency that returns the
+    summary the real pipeline made at warm-up (with this article's id). What is left is the batch's own cost."""
+    import asyncio
+
+    from summarizer import pipeline
+    from summarizer.schema import ArticleSummary
+
+    made = ArticleSummary.model_validate_json(summary_json)
+
+    async def replay(self, article, **meta):
+        await asyncio.sleep(REQUESTS_PER_ARTICLE * latency)
+        return made.model_copy(update={"provenance": made.provenance.model_copy(update={"article_id": article.id})})
+
+    real = pipeline.Summarizer.asummarize
+    pipeline.Summarizer.asummarize = replay
+    try:
+        return run(base_url, n, concurrency, workdir, f"layer-c{concurrency}")
+    finally:
+        pipeline.Summarizer.asummarize = real
 
 
 def pipeline_cpu(base_url: str, n: int) -> float:
@@ -125,12 +156,14 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=1000, help="Articles per run.")
     parser.add_argument("--latency", type=float, default=0.5, help="Stub latency per request, seconds.")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 64])
-    parser.add_argument("--serial-seconds", type=float, default=60.0,
-                        help="Cap on the ideal duration of a run (concurrency 1 gets fewer articles).")
+    parser.add_argument("--max-ideal-seconds", type=float, default=130.0,
+                        help="Cap on the ideal duration of one run: a run that would take longer (concurrency 1) "
+                             "gets fewer articles, and says so.")
     parser.add_argument("--errors", type=float, default=0.10, help="Share of injected 429/500 answers in the last run.")
     parser.add_argument("--errors-concurrency", type=int, default=32)
     parser.add_argument("--cassette", type=Path, default=CASSETTE)
     parser.add_argument("--article", type=Path, default=ARTICLE, help="The .txt article the cassette recorded.")
+    parser.add_argument("--layer-only", action="store_true", help="Only the batch layer's runs (quick).")
     parser.add_argument("--memoize-country-code", action="store_true",
                         help="What-if: memoize grounding.country_code, the pipeline's main CPU cost (not in the package).")
     args = parser.parse_args()
@@ -146,23 +179,31 @@ def main() -> None:
           + (", WHAT-IF: country_code memoized" if args.memoize_country_code else ""))
     with tempfile.TemporaryDirectory() as tmp, StubProcess(args.cassette, args.latency) as stub:
         workdir = Path(tmp)
-        warm_up(stub.base_url, workdir)
+        made = warm_up(stub.base_url, workdir)
         print(f"pipeline alone (no batch layer, one article after another): "
               f"{1000 * pipeline_cpu(stub.base_url, 10):.1f} ms CPU per article")
         print(f"{'concurrency':>11} {'articles':>8} {'wall s':>8} {'ideal s':>8} {'of ideal':>8} {'art/min':>8} "
               f"{'CPU ms/art':>10} {'ok':>5} {'failed':>6}")
         notes = []
-        for c in args.concurrency:
+        for c in [] if args.layer_only else args.concurrency:
             per_article = REQUESTS_PER_ARTICLE * args.latency / c
-            n = min(args.n, max(c, int(args.serial_seconds / per_article)))
+            n = min(args.n, max(c, int(args.max_ideal_seconds / per_article)))
             if n < args.n:
                 notes.append(f"concurrency {c}: {n} articles instead of {args.n} (ideal {args.n * per_article:.0f} s)")
             r = run(stub.base_url, n, c, workdir, f"c{c}")
             ideal = n * per_article
             print(f"{c:>11} {n:>8} {r['wall']:>8.1f} {ideal:>8.1f} {ideal / r['wall']:>8.2f} {60 * n / r['wall']:>8.0f} "
                   f"{1000 * r['cpu'] / n:>10.1f} {r['ok']:>5} {r['failed']:>6}")
+        print("batch layer alone (the pipeline replaced by a wait of 2 x latency returning the summary it made):")
+        for c in args.concurrency[-2:]:
+            r = batch_layer_only(stub.base_url, made, args.n, c, args.latency, workdir)
+            ideal = args.n * REQUESTS_PER_ARTICLE * args.latency / c
+            print(f"{c:>11} {args.n:>8} {r['wall']:>8.1f} {ideal:>8.1f} {ideal / r['wall']:>8.2f} "
+                  f"{60 * args.n / r['wall']:>8.0f} {1000 * r['cpu'] / args.n:>10.1f} {r['ok']:>5} {r['failed']:>6}")
     for note in notes:
         print("note:", note)
+    if args.layer_only:
+        return
 
     with tempfile.TemporaryDirectory() as tmp, StubProcess(args.cassette, args.latency, args.errors) as stub:
         r = run(stub.base_url, args.n, args.errors_concurrency, Path(tmp), "errors")

@@ -493,6 +493,7 @@ class RunSummary:
     concurrency: int = 1
     inputs: int = 0
     skipped: int = 0
+    retried: int = 0  # error records of earlier runs taken out of the output to be tried again
     processed: int = 0
     ok: int = 0
     failed: int = 0
@@ -538,6 +539,7 @@ class RunSummary:
         return {
             "output": self.output, "engine": self.engine, "model": self.model, "template": self.template,
             "concurrency": self.concurrency, "inputs": self.inputs, "skipped_already_done": self.skipped,
+            "earlier_errors_retried": self.retried,
             "processed": self.processed, "ok": self.ok, "failed": self.failed, "cached": self.cached,
             "ok_in_output": self.ok_total, "failures_by_reason": dict(sorted(self.failures.items())),
             "tokens": {"prompt": self.prompt_tokens, "completion": self.completion_tokens,
@@ -553,7 +555,8 @@ class RunSummary:
         failures = ", ".join(f"{k} {v}" for k, v in sorted(self.failures.items())) or "none"
         out = [
             f"batch: {self.processed} processed ({self.ok} ok, {self.cached} from cache, {self.failed} failed), "
-            f"{self.skipped} already done, {self.inputs} inputs",
+            f"{self.skipped} already done, {self.inputs} inputs"
+            + (f", {self.retried} earlier error records tried again" if self.retried else ""),
             f"failures by reason: {failures}",
             f"tokens: {self.prompt_tokens:,} in, {self.completion_tokens:,} out, {self.requests} requests",
             f"time: {self.wall_seconds:.1f} s, {self.articles_per_minute:.1f} articles/min",
@@ -943,6 +946,7 @@ def _job(inputs, output, settings: Settings | None, opts: BatchOptions, override
     summary = RunSummary(
         output=str(output) if output is not None else None, engine=opts.engine, model=settings.model, inputs=total,
         concurrency=opts.concurrency or (1 if settings.local else DEFAULT_HOSTED_CONCURRENCY),
+        retried=getattr(results, "previous_errors", 0),
     )
     job = _Job(items, results, summary, make_progress(opts.progress, total), settings, opts)
     started = time.perf_counter()

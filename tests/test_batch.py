@@ -222,7 +222,7 @@ def test_torn_last_line_and_error_records_are_redone_from_the_cache(stub, tmp_pa
     out.write_text(lines[0] + failed + lines[2] + lines[3][: len(lines[3]) // 2])  # an error record, a torn line
     made = stub.stats["requests"]
     again = summarize_many([str(src)], out, settings=settings_for(stub.base_url), concurrency=2)
-    assert (again.skipped, again.processed, again.cached) == (2, 2, 2)
+    assert (again.skipped, again.processed, again.cached, again.retried) == (2, 2, 2, 1)
     assert stub.stats["requests"] == made
     records = read_records(out)
     assert sorted(r["id"] for r in records) == [f"seed-{i}" for i in range(4)] and all(r["ok"] for r in records)
@@ -253,7 +253,7 @@ def test_limit_and_token_budget_stop_cleanly_and_resume(stub, tmp_path):
     reasons = [r.get("error", {}).get("reason") for r in read_records(out)]
     assert reasons.count("budget") == 2 and reasons.count(None) == 3
     finished = summarize_many([str(src)], out, settings=settings_for(stub.base_url), concurrency=2)
-    assert finished.stopped is None and finished.skipped == 3 and finished.ok == 2
+    assert finished.stopped is None and finished.skipped == 3 and finished.ok == 2 and finished.retried == 2
     records = read_records(out)
     assert sorted(r["id"] for r in records) == [f"seed-{i}" for i in range(5)] and all(r["ok"] for r in records)
 
@@ -356,3 +356,22 @@ def test_bad_options_are_one_line_errors(stub, tmp_path):
     assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
     itself = runner.invoke(app, ["batch", str(src), "-o", str(src)], env=env_for(stub.base_url))
     assert itself.exit_code == 2 and "also an input" in itself.stderr
+
+
+def test_summarize_command_takes_an_html_file_and_a_url(stub, tmp_path):
+    """`summarize` reads a web page (served on loopback) and a saved .html file through trafilatura."""
+    from .test_inputs import web
+
+    title, *paragraphs = [line for line in SEED.read_text().splitlines() if line.strip()]
+    page = (f"<html><head><title>{title}</title></head><body><nav>Home | World</nav><article><h1>{title}</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article><footer>Subscribe now</footer></body></html>")
+    (tmp_path / "seed.html").write_text(page)
+    runner = CliRunner()
+    with web({"/seed.html": (200, "text/html", page.encode())}) as base:
+        from_url = runner.invoke(app, ["summarize", f"{base}/seed.html", "--format", "json"], env=env_for(stub.base_url))
+    from_file = runner.invoke(app, ["summarize", str(tmp_path / "seed.html"), "--format", "json"], env=env_for(stub.base_url))
+    for result, source in ((from_url, f"{base}/seed.html"), (from_file, str(tmp_path / "seed.html"))):
+        assert result.exit_code == 0, result.output
+        doc = json.loads(result.stdout)
+        assert doc["headline"] == title and doc["actors"] and doc["provenance"]["source"] == source
+    assert stub.stats["step_actors"] == 2 and stub.stats["step_events"] == 2
