@@ -117,6 +117,7 @@ def acronym(name: str, text: str) -> str | None:
     return hit.group(1) if hit else None
 
 
+@lru_cache(maxsize=8192)
 def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
     """ISO 3166-1 alpha-3 code for a code, country name, short form or demonym ("U.S.", "Turkey", "Egyptian"),
     through countrynames and pycountry; None if unknown."""
