@@ -114,6 +114,22 @@ def title_from_text(text: str) -> str | None:
     return None
 
 
+def read_bytes(path: str | Path, *, max_bytes: int, hint: str | None = None) -> bytes:
+    """A file's bytes, with one-line errors for a missing file, a folder, an oversize file or a read failure."""
+    p, source = Path(path), str(path)
+    if not p.exists():
+        raise InputError(f"{source}: no such file")
+    if p.is_dir():
+        raise InputError(f"{source}: is a folder, not a file")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{source}: the file is too large ({size:,} bytes)", hint=hint)
+    try:
+        return p.read_bytes()
+    except OSError as err:
+        raise InputError(f"{source}: cannot read ({err.strerror})") from None
+
+
 def read_text_file(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
     """Read one plain-text article (or '-' for stdin) with one-line errors for every bad input."""
     source = str(path)
@@ -121,19 +137,8 @@ def read_text_file(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> A
         data = sys.stdin.buffer.read(max_chars * 4 + 1)
         name = "stdin"
     else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{source}: no such file")
-        if p.is_dir():
-            raise InputError(f"{source}: is a folder, not a file")
-        size = p.stat().st_size
-        if size > max_chars * 4:
-            raise InputError(f"{source}: the file is too large ({size:,} bytes)", hint="raise --max-chars")
-        try:
-            data = p.read_bytes()
-        except OSError as err:
-            raise InputError(f"{source}: cannot read ({err.strerror})") from None
-        name = p.stem
+        data = read_bytes(path, max_bytes=max_chars * 4, hint="raise --max-chars")
+        name = Path(path).stem
     text = check_text(decode(data, source=source), source=source, max_chars=max_chars)
     article = Article(text=text, id=name, title=title_from_text(text), source=source)
     if source != "-":

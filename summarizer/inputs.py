@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .article import Article, check_text, decode, from_record, parse_date, read_text_file, title_from_text
+from .article import Article, check_text, decode, from_record, parse_date, read_bytes, read_text_file, title_from_text
 from .errors import InputError
 
 log = logging.getLogger(__name__)
@@ -67,17 +67,7 @@ def read_html_file(path: str | Path, *, max_chars: int) -> Article:
     """One saved web page (.html/.htm) as an article; its id is the file name without the suffix."""
     p = Path(path)
     source = str(path)
-    if not p.exists():
-        raise InputError(f"{source}: no such file")
-    if p.is_dir():
-        raise InputError(f"{source}: is a folder, not a file")
-    size = p.stat().st_size
-    if size > MAX_HTML_BYTES:
-        raise InputError(f"{source}: the file is too large ({size:,} bytes)")
-    try:
-        data = p.read_bytes()
-    except OSError as err:
-        raise InputError(f"{source}: cannot read ({err.strerror})") from None
+    data = read_bytes(p, max_bytes=MAX_HTML_BYTES)
     if b"\x00" in data[:8192]:
         raise InputError(f"{source}: looks like a binary file, not an article")
     return article_from_html(data, source=source, max_chars=max_chars, id=p.stem)
