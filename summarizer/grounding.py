@@ -230,7 +230,8 @@ _TITLE_WORDS = {
     "dr.", "mr.", "mrs.", "ms.", "deputy", "state", "speaker", "governor", "mayor", "judge", "justice", "leader",
     "spokesman", "spokeswoman", "spokesperson", "lawmaker", "colonel", "major", "captain", "lieutenant", "sheikh",
     "former", "acting", "strongman", "sergeant", "pope", "cardinal", "archbishop", "bishop", "imam",
-    "professor", "prof.", "adviser", "advisor", "national", "security",
+    "professor", "prof.", "adviser", "advisor", "national", "security", "commissioner", "congressman",
+    "congresswoman", "chairman", "chairwoman", "deputy", "councilor", "councillor", "ceo", "analyst", "researcher",
 }
 _STOP = {
     "the", "a", "an", "on", "in", "at", "but", "and", "or", "if", "as", "after", "before", "earlier", "later",
@@ -241,6 +242,7 @@ _STOP = {
     "min", "photo", "file", "forces", "officials", "police", "troops", "security", "government", "people", "does",
     "did", "do", "is", "was", "video", "hey", "doing", "said", "says", "relations", "i'm", "i’m", "either",
     "beyond", "despite", "although", "because", "once", "until", "under", "over", "among", "between", "just",
+    "unless", "whether", "though", "even", "instead", "amid", "against", "like", "such", "every", "each", "other",
 }
 ORG_WORDS = {
     "ministry", "council", "committee", "office", "department", "house", "union", "party", "army", "force", "police",
@@ -252,7 +254,8 @@ _CALENDAR = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.",
     "mar.", "apr.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec",
+    "sep", "sept", "oct", "nov", "dec", "christmas", "easter", "ramadan", "eid", "new year", "christmas eve",
+    "christmas day", "new year's", "thanksgiving",
 }
 
 
@@ -278,9 +281,15 @@ def _owner(token: str) -> str | None:
 def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, str | None]]:
     """Split 'Russia's Foreign Minister Sergei Lavrov' into ('Russia'), ('Sergei Lavrov', 'Foreign Minister', RUS)."""
     parts: list[tuple[str, str | None, str | None]] = []
+    if span.lower().strip(".,") in _CALENDAR:
+        return []
     tokens = span.split()
-    while tokens and (tokens[0].lower() in _STOP or tokens[0].lower() in _CALENDAR):
-        tokens = tokens[1:]
+    while tokens and (tokens[0].lower() in _STOP or tokens[0].lower() in _CALENDAR or _QUALIFIER.fullmatch(tokens[0])):
+        tokens = tokens[1:]  # "Somalia-based al-Shabab", "Resource-rich Balochistan": the qualifier is not the name
+    while tokens and (tokens[-1].lower().strip(",.") in _CALENDAR or tokens[-1].lower() in _ADVERBS):
+        tokens = tokens[:-1]  # "Paris Monday", a heading run into the next sentence ("Moise Shortly")
+    if len(tokens) == 2 and _two_names(*tokens):
+        return [(tokens[0].rstrip(".") if tokens[0].count(".") == 1 else tokens[0], None, None), (tokens[1], None, None)]
     owner = None
     while tokens and re.search(r"['’]s$", tokens[0]):  # a possessive starts a new name: "Russia's"
         head = _strip_possessive(tokens[0])
@@ -292,6 +301,10 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
         if owner:
             parts.append((tokens[0], None, None))
         tokens = tokens[1:]
+    split = _title_inside(tokens)
+    if split is not None:
+        name, title, inner = split
+        return parts + [(name, title, owner or inner)]
     title_words: list[str] = []
     while len(tokens) > 1 and (
         tokens[0].lower().rstrip(".") + ("." if tokens[0].endswith(".") else "") in _TITLE_WORDS
@@ -313,6 +326,51 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
     return parts
 
 
+_QUALIFIER = re.compile(
+    r"[A-Z][\w.'’]*-(?:based|rich|led|backed|born|run|owned|controlled|linked|allied|aligned|funded|held|made|bound|"
+    r"year-old|month-old)")
+_ADVERBS = {"shortly", "previously", "recently", "currently", "finally", "additionally", "similarly", "meanwhile",
+            "earlier", "later", "separately", "ultimately", "initially", "subsequently", "eventually", "immediately",
+            "consequently", "however", "instead", "today", "yesterday", "tomorrow"}
+_BYLINE = re.compile(r"contributed to this report|contributed reporting|reporting by|reported from|for VOA\b", re.I)
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "new", "upper",
+            "lower", "great", "greater", "little", "san", "santa", "saint", "st."}
+
+
+def _two_names(first: str, second: str) -> bool:
+    """Two names run together by a lost line break or comma: "Erdogan Ankara" (a name and a capital),
+    "U.N. Wong" (an abbreviation and a name)."""
+    whole = f"{first} {second}"
+    if is_country_name(whole) or country_code(whole, fuzzy=False) or first.lower() in _COMPASS | _TITLE_WORDS:
+        return False
+    if (capital_of(second) or is_country_name(second)) and not _demonym(first):
+        return True
+    return re.fullmatch(r"(?:[A-Z]\.){2,}", first) is not None and second.lower().rstrip("s") not in ORG_WORDS
+
+
+def _is_title_word(token: str) -> bool:
+    low = token.lower()
+    return low in _TITLE_WORDS or low.rstrip("s") in _TITLE_WORDS or (low.endswith("ies") and low[:-3] + "y" in _TITLE_WORDS)
+
+
+def _title_inside(tokens: list[str]) -> tuple[str, str, str | None] | None:
+    """A name after an office that does not start the span: "Lamu County Commissioner Irungu Macharia",
+    "Democratic U.S. Congressman Andy Levin of Michigan", "Chamber of Deputies Arnel Belizaire"."""
+    at = max((i for i, t in enumerate(tokens) if _is_title_word(t)), default=None)
+    if not at or at == len(tokens) - 1 or all(_is_title_word(t) or t.lower() in ("of", "the") for t in tokens[:at]):
+        return None
+    rest = tokens[at + 1:]
+    if " of " in " ".join(rest):
+        rest = rest[: rest.index("of")]  # "Andy Levin of Michigan"
+    if not 2 <= len(rest) <= 4 or any(t.lower().rstrip("s") in ORG_WORDS or t.lower() in _STOP for t in rest):
+        return None
+    if not all(re.fullmatch(r"[A-Z][\w'’-]*", t) for t in rest):
+        return None
+    title_tokens = tokens[max(0, at - 2): at + 1]
+    owner = next((code for t in title_tokens if (code := _owner(t))), None)
+    return " ".join(rest), " ".join(title_tokens), owner
+
+
 def _keep(name: str, sentence_start: bool, text: str) -> bool:
     low = name.lower()
     if len(name.split()) > 1 and name.isupper():
@@ -322,8 +380,10 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
         return False
     if all(w in _TITLE_WORDS or w in _STOP for w in words):
         return False
-    if re.fullmatch(r"[\d\W]+", name):
+    if re.fullmatch(r"[\d\W]+", name) or name.startswith("VOA"):
         return False
+    if re.search(r"\d", name) and not re.fullmatch(r"[GP]\d{1,2}", name):
+        return False  # "F-16", "S-400s", "Turkish F-35": weapons and models, not actors ("G7" stays)
     if len(words) == 1 and (_demonym(name) or (low.endswith("s") and _demonym(name[:-1]))):
         return False  # a demonym ("Egyptian", "Somali", "Ukrainians") is not a name
     if "-" in name and all(country_code(p, fuzzy=False) for p in name.split("-")):
@@ -394,7 +454,11 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
     """Proper names in order of first appearance, titles split off, surnames folded into full names."""
     found: dict[str, Candidate] = {}
     for sentence in sentences:
+        if _BYLINE.search(sentence.text):
+            continue  # "X contributed to this report": the outlet's reporters are not actors
         for hit in _SPAN.finditer(sentence.text):
+            if re.search(r"\bVOA(?:['’]s)?\s*$", sentence.text[: hit.start()]) or hit.group().startswith("VOA"):
+                continue  # VOA, "VOA Somali", "VOA's Korean Service": the outlet itself
             for name, title, owner in _names_in(hit.group(), text, sentence.start + hit.start(), hit.start() == 0):
                 current = found.get(name)
                 if current is None:

@@ -149,7 +149,7 @@ class Summarizer:
             extra = [ActorDraft(name=form, kind=guess_kind(form)) for form in ctx["new_actors"].values()]
             actors = build_actors(merge_actors(enrich(drafts + extra, candidates, a), a), a, run.warnings)
         places = [*first.places(), *cities, *(c.name for c in candidates if capital_of(c.name))]
-        facts = Context(article=a, places=places, actors=actors)
+        facts = Context(article=a, places=places, actors=actors, warnings=run.warnings)
         return ArticleSummary(
             headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
             summary=build_summary_text(a, first.summary),
