@@ -13,7 +13,10 @@ allowed re-asks) the offending item is dropped and its reason appended to ``cont
 
 from __future__ import annotations
 
+import copy
+from contextvars import ContextVar
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -27,8 +30,24 @@ class _Draft(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+@lru_cache(maxsize=32)
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON schema, generated once per model (pydantic takes ~3 ms each time); a copy to edit."""
+    return copy.deepcopy(_schema_of(model))
+
+
+# The validators' context (the article, the warnings list, the actor index) for the call under way. It is not
+# handed to instructor as ``context``: instructor would then render every message, article included, as a
+# Jinja template (an article containing "{{" or "{%" would be altered or fail), and spend ~5 ms doing so.
+VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("validation_context", default=None)
+
+
 def _context(info: ValidationInfo) -> dict[str, Any]:
-    return info.context or {}
+    return info.context or VALIDATION_CONTEXT.get() or {}
 
 
 def _sentence_problems(numbers: list[int], article: Article | None) -> list[int]:
@@ -294,7 +313,7 @@ class EventsPass(_Draft):
         into nested rules, which made some answers generate at 2-3 tokens/s instead of 20 (measured); lists are
         truncated when validated instead. Actor names stay free strings (an enum of names also slows sampling);
         they are resolved against the actor list when validated."""
-        schema = EventsPass.model_json_schema()
+        schema = json_schema(EventsPass)
         defs = schema["$defs"]
         if violence_sents:
             defs["ConflictDraft"]["properties"]["sents"]["items"] = {"type": "integer", "enum": list(violence_sents)}

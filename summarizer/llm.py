@@ -36,6 +36,7 @@ from tenacity import (
 from .config import Settings
 from .errors import AuthenticationFailed, LLMError, OutputInvalid, RateLimited, ServerUnavailable
 from .schema import Usage
+from .extraction import VALIDATION_CONTEXT, json_schema
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ class LLM:
         return self._async
 
     def request_kwargs(
-        self, model: type[BaseModel], messages: list[dict], context: dict, schema: dict | bool | None = None
+        self, model: type[BaseModel], messages: list[dict], schema: dict | bool | None = None
     ) -> dict[str, Any]:
         """Arguments of one structured call. llama.cpp gets json_object + schema (compiled to a grammar): the
         model's own schema, or ``schema`` when given; ``schema=False`` sends no constraint at all (free JSON text,
@@ -236,7 +237,6 @@ class LLM:
             model=self.settings.model,
             messages=messages,
             response_model=model,
-            context=context,
             max_retries=self.settings.reasks,
             temperature=0,
             max_tokens=self.settings.max_tokens,
@@ -245,31 +245,37 @@ class LLM:
             if schema is False:
                 kwargs["extra_body"] = {"response_format": {"type": "text"}}
             else:
-                kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema or model.model_json_schema()}}
+                kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema or json_schema(model)}}
         return kwargs
 
     def structured(
         self, model: type[M], messages: list[dict], context: dict, schema: dict | bool | None = None
     ) -> CallResult:
         tally = _Tally()
+        token = VALIDATION_CONTEXT.set(context)
         try:
             value, completion = self.client.create_with_completion(
-                hooks=tally.hooks, **self.request_kwargs(model, messages, context, schema)
+                hooks=tally.hooks, **self.request_kwargs(model, messages, schema)
             )
         except Exception as exc:  # noqa: BLE001 - every failure is mapped to one of our errors
             raise translate(exc, self.base_url, tally) from exc
+        finally:
+            VALIDATION_CONTEXT.reset(token)
         return CallResult(value, tally.usage, _content(completion), tally.errors)
 
     async def astructured(
         self, model: type[M], messages: list[dict], context: dict, schema: dict | bool | None = None
     ) -> CallResult:
         tally = _Tally()
+        token = VALIDATION_CONTEXT.set(context)
         try:
             value, completion = await self.aclient.create_with_completion(
-                hooks=tally.hooks, **self.request_kwargs(model, messages, context, schema)
+                hooks=tally.hooks, **self.request_kwargs(model, messages, schema)
             )
         except Exception as exc:  # noqa: BLE001
             raise translate(exc, self.base_url, tally) from exc
+        finally:
+            VALIDATION_CONTEXT.reset(token)
         log.debug("%s answered: %s", model.__name__, _content(completion))
         return CallResult(value, tally.usage, _content(completion), tally.errors)
 

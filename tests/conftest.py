@@ -124,6 +124,7 @@ class StubServer:
     def __init__(self, script: list[tuple[int, dict, bytes, float]]):
         self.script = script
         self.arrivals: list[float] = []
+        self.bodies: list[dict] = []
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -135,7 +136,9 @@ class StubServer:
 
             def do_POST(self):
                 length = int(self.headers.get("content-length") or 0)
-                self.rfile.read(length)
+                raw = self.rfile.read(length)
+                with contextlib.suppress(ValueError):
+                    stub.bodies.append(json.loads(raw or b"{}"))
                 stub.arrivals.append(time.monotonic())
                 status, headers, body, delay = stub.script[min(len(stub.arrivals) - 1, len(stub.script) - 1)]
                 if delay:

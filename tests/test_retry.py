@@ -7,9 +7,10 @@ import socket
 import time
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationInfo, model_validator
 
 from summarizer.config import Settings
+from summarizer.extraction import _context
 from summarizer.errors import AuthenticationFailed, LLMError, OutputInvalid, RateLimited, ServerUnavailable
 from summarizer.llm import LLM, RetryPolicy
 
@@ -117,3 +118,24 @@ def test_non_json_error_page_is_an_llm_error():
     with StubServer([(404, {}, b"<html>not here</html>", 0.0)]) as server:
         with pytest.raises(LLMError, match="404"):
             _ask(_llm(server.base_url))
+
+
+class Checked(BaseModel):
+    answer: str
+
+    @model_validator(mode="after")
+    def _seen(self, info: ValidationInfo) -> Checked:
+        ctx = _context(info)
+        ctx["seen"] = ctx.get("article")
+        return self
+
+
+def test_messages_reach_the_server_verbatim_and_validators_get_their_context():
+    """An article may contain template syntax: it is sent as written, never rendered by instructor."""
+    text = "Officials wrote {{ secret }} and {% if x %} in the memo.\n    Indented line."
+    context = {"article": "the article"}
+    with StubServer([OK]) as server:
+        result = _llm(server.base_url).structured(Checked, [{"role": "user", "content": text}], context)
+    assert result.value.answer == "yes"
+    assert server.bodies[0]["messages"][0]["content"] == text
+    assert context["seen"] == "the article"
