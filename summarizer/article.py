@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import pysbd
+from sentencex import segment
 from dateutil import parser as dateparser
 
 from .errors import InputError
 
 DEFAULT_MAX_CHARS = 60_000
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
 @dataclass(frozen=True)
@@ -54,20 +53,39 @@ class Article:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of each non-empty line (paragraph), so headings and captions stay on their own."""
-    sentences: list[Sentence] = []
+    """Sentences of each non-empty line (paragraph), so headings and captions stay on their own. sentencex
+    splits (rule-based, ~0.2 ms an article where pysbd took ~30 ms); an opening quote it leaves at the end of a
+    sentence ('... aggressor. "We') is moved to the sentence it opens."""
+    spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
-        if not line.group().strip():
-            continue
-        for span in _SEGMENTER.segment(line.group()):
-            raw = span.sent
-            stripped = raw.strip()
-            if not stripped:
+        at = line.start()
+        for piece in segment("en", line.group()):
+            found = text.find(piece, at, line.end())
+            if found < 0:
                 continue
-            start = line.start() + span.start + (len(raw) - len(raw.lstrip()))
-            end = start + len(stripped)
+            at = found + len(piece)
+            start, end = found + len(piece) - len(piece.lstrip()), found + len(piece.rstrip())
+            if end > start:
+                spans.append((start, end))
+    fixed: list[tuple[int, int]] = []
+    for start, end in spans:
+        if fixed and _OPENING_QUOTE.search(text, fixed[-1][0], fixed[-1][1]):
+            prev_start, prev_end = fixed[-1]
+            cut = _OPENING_QUOTE.search(text, prev_start, prev_end).start() + 1
+            if text[prev_end - 1] in "\"“" and cut < prev_end and text[cut - 1].isspace() and "\n" not in text[prev_end:start]:
+                fixed[-1] = (prev_start, cut - 1)
+                start = prev_end - 1
+        fixed.append((start, end))
+    sentences: list[Sentence] = []
+    for start, end in fixed:
+        start += len(text[start:end]) - len(text[start:end].lstrip())
+        end -= len(text[start:end]) - len(text[start:end].rstrip())
+        if end > start:
             sentences.append(Sentence(len(sentences) + 1, start, end, text[start:end]))
     return sentences
+
+
+_OPENING_QUOTE = re.compile(r'\s["“]$')
 
 
 def parse_date(value) -> dt.date | None:

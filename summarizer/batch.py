@@ -366,6 +366,11 @@ class Results:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.done: set[str] = set()
+        self.order: dict[str, int] = {}
+
+    def started(self, item_id: str) -> None:
+        """An article is taken up (in input order): in-memory records come back in this order."""
+        self.order.setdefault(item_id, len(self.order))
 
     def write(self, line: str) -> None:
         self.lines.append(line)
@@ -374,7 +379,8 @@ class Results:
         pass
 
     def records(self) -> list[dict]:
-        return [json.loads(line) for line in self.lines]
+        records = [json.loads(line) for line in self.lines]
+        return sorted(records, key=lambda r: self.order.get(r.get("id"), len(self.order)))
 
 
 class ResultsFile(Results):
@@ -689,6 +695,7 @@ class _Lanes:
                 self.summary.skipped += 1
                 self.progress.update(None)
                 continue
+            self.results.started(item.id)
             outcome = await self.worker.process(item)
             self.record(outcome)
 
