@@ -4,6 +4,7 @@ duplicates merged. Everything here is deterministic and reads only the article."
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -60,7 +61,16 @@ def sentence_evidence(article: Article, numbers: list[int], limit: int = MAX_EVI
 
 
 def mention_sentences(article: Article, forms: list[str]) -> list[int]:
-    return [s.number for s in article.sentences if any(occurs(f, s.text) for f in forms)]
+    """Numbers of the sentences that mention any of the forms: one search of the text per form."""
+    sentences = article.sentences
+    starts = [s.start for s in sentences]
+    found = set()
+    for form in forms:
+        for m in _word_pattern(form).finditer(article.text) if form else ():
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.end() <= sentences[i].end:
+                found.add(sentences[i].number)
+    return sorted(found)
 
 
 @dataclass
