@@ -149,7 +149,7 @@ _STATEISH = (ActorKind.state, ActorKind.government)
 
 def _country_of_name(name: str) -> str | None:
     """The country a name is or stands for ("U.S." -> USA, "Pyongyang" -> PRK), without fuzzy guessing."""
-    return country_code(name.replace(".", ""), fuzzy=False) or capital_of(name)
+    return country_code(name, fuzzy=False) or country_code(name.replace(".", ""), fuzzy=False) or capital_of(name)
 
 
 def initials(name: str) -> str:
@@ -306,11 +306,11 @@ def _why_not_actor(ent: _Entity, text: str, codes: set[str]) -> str | None:
 def _seat_country(ent: _Entity) -> str | None:
     """The state a government body belongs to when it is one of its organs: a seat of government ("Kremlin"),
     or a ministry written with its country ("Russia's Foreign Ministry")."""
-    if ent.draft.kind != ActorKind.government:
-        return None
     seat = next((SEATS[f] for f in ent.forms if f in SEATS), None)
     if seat:
         return seat
+    if ent.draft.kind != ActorKind.government:
+        return None
     if ent.draft.country and re.search(r"\b(?:Ministry|Department|Government|Presidency|Foreign Office)\b", ent.draft.name):
         return country_code(ent.draft.country)
     return None
@@ -369,13 +369,22 @@ _DATE = re.compile(
     r"|\b(?:earlier|later|next|last|this)\s+(?:this\s+)?(?:week|month|year)\b"
 )
 MEETING_CUE = re.compile(
-    r"\b(?:met|meet\w*|talks|visit\w*|summit|host(?:s|ed|ing)|call(?:ed)?|phoned|spoke (?:with|to)|negotiat\w*|"
+    r"\b(?:met|meet\w*|talks|visit\w*|summit|host(?:s|ed|ing)|(?:phone |telephone )?calls? (?:with|between)|phoned|"
+    r"telephoned|spoke (?:with|to)|negotiat\w*|"
     r"conven\w*|gather\w*|conference)\b", re.I)
 STRONG_VIOLENCE = re.compile(
     r"\b(?:attack\w*|kill\w*|air ?strikes?|airstrikes?|war|wars|fight\w*|fought|clash\w*|bomb\w*|militant\w*|"
-    r"insurgen\w*|siege|violen\w*|shoot\w*|shot|dead|death toll|gunmen|rebels?|offensive|battle\w*|shell(?:ing|ed)|"
+    r"insurgen\w*|siege|violen\w*|shoot\w*|shot|death toll|gunmen|rebels?|offensive|battle\w*|shell(?:ing|ed)|"
     r"hostages?|hijack\w*|raids?|casualt\w*|wounded|injured|massacre\w*|terror\w*|combat|invasion|invaded|"
     r"separatists?|jihadi?\w*|gangs?|executions?|assassinat\w*)\b", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|might|may|if|threat\w*|fears?|risk\w*|warn\w*|unless)\b", re.I)
+
+
+def violent(sentence: str) -> bool:
+    """Does a sentence report violence (not a threat of it: "could lead to an all-out war")?"""
+    return STRONG_VIOLENCE.search(sentence) is not None and _HYPOTHETICAL.search(sentence) is None
+
+
 VIOLENCE_CUE = re.compile(
     r"\b(?:attack\w*|kill\w*|strikes?|war|fight\w*|fought|clash\w*|bomb\w*|militant\w*|insurgen\w*|troops|"
     r"ceasefire|cease-fire|conflict|siege|violen\w*|shoot\w*|shot|dead|death toll|gunmen|rebels?|offensive|"
@@ -480,10 +489,12 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     merged: list[Meeting] = []
     for sent, d in drafts.meeting_items():
         text = ctx.sentence(sent)
-        named = [by_name[w.casefold()] for w in d.who if w.casefold() in by_name]
-        if len(named) == 1:  # "Lavrov also met Arab League head Ahmed Aboul Gheit": the other side is in the sentence
-            named += [a for a in ctx.actors if a.kind == ActorKind.person and any(occurs(f, text) for f in (a.name, *a.aliases))]
-        people = participants(text, named)
+        in_text = [a for a in ctx.actors if any(occurs(f, text) for f in (a.name, *a.aliases))]
+        # The model's names that the sentence mentions, and the people it names: the model often answers with
+        # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
+        ids_in_text = {a.id for a in in_text}
+        named = [a for w in d.who if (a := by_name.get(w.casefold())) is not None and a.id in ids_in_text]
+        people = participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
         if len(people) < 2:  # a meeting needs two identifiable sides (PLOVER CONSULT)
             ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
             continue
@@ -543,18 +554,23 @@ def _speaks_only(actor: Actor, text: str) -> bool:
         _SPEAKS_AFTER.search(text[m.end():]) or _SPEAKS_BEFORE.search(text[: m.start()]) for m in spots)
 
 
-def participants(text: str, named: list[Actor]) -> list[Actor]:
-    """Who really meets, of the actors the model named: not a subject discussed (named after "discussed",
-    "on", "about"), not the source who reports it ("..., Klingner said"), and not a state whose own official
-    is already there ("Lavrov" makes "Russia" redundant)."""
-    named = [a for a in {a.id: a for a in named}.values() if not _speaks_only(a, text)]
+_MEETS_BEFORE = re.compile(r"\b(?:with|met|meet|meets|hosted|hosts|host|and|between|visited|visit|received)\s+(?:\S+\s+){0,4}$")
+
+
+def participants(text: str, named: list[Actor], mentioned: list[Actor] = ()) -> list[Actor]:
+    """Who really meets: the actors the model named and the people the sentence names next to the meeting
+    (not after a topic cue such as "discussed", "on", "about", unless right after "with", "met", "and"); never
+    the source who reports it ("..., Klingner said"), nor a state whose own official is already there
+    ("Lavrov" makes "Russia" redundant)."""
     cue = _TOPIC_CUE.search(text)
     cut = cue.start() if cue else len(text)
 
     def first_mention(actor: Actor) -> int:
-        spots = [m.start() for f in (actor.name, *actor.aliases) for m in re.finditer(re.escape(f), text)]
+        spots = [m.start() for f in (actor.name, *actor.aliases) for m in _word_pattern(f).finditer(text)]
         return min(spots, default=len(text))
 
+    extra = [a for a in mentioned if first_mention(a) < cut or _MEETS_BEFORE.search(text[: first_mention(a)])]
+    named = [a for a in {a.id: a for a in [*named, *extra]}.values() if not _speaks_only(a, text)]
     people_countries = {a.country for a in named if a.kind == ActorKind.person and a.country}
     kept = [
         a for a in named
@@ -632,7 +648,7 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     by_name = ctx.by_name()
     merged: list[Conflict] = []
     for d in drafts.conflicts:
-        if not any(STRONG_VIOLENCE.search(ctx.sentence(n)) for n in d.sents):
+        if not any(violent(ctx.sentence(n)) for n in d.sents):
             ctx.warnings.append(f"conflict {d.name!r} dropped: its sentences report no violence (a dispute, not a conflict)")
             continue
         countries = [a.name for a in ctx.actors if a.kind == ActorKind.state]
