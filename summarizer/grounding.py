@@ -221,7 +221,7 @@ def resolve_date(text: str | None, published: dt.date | None, *, future: bool = 
 # --- name candidates ------------------------------------------------------------------------------------------
 
 _CAP = r"(?:[A-Z][\w'’.&-]*|(?:al|el|ad|as|ash)-[A-Z][\w'’-]*)"
-_LINK = r"(?:\s+(?:of(?:\s+the)?|for|and|de|bin|al|el|da|van|von|du)\s+|\s+)"
+_LINK = r"(?:\s+(?:of(?:\s+the)?|for|and|de|des|bin|al|el|da|van|von|du)\s+|\s+)"
 _SPAN = re.compile(rf"(?<![\w'’-]){_CAP}(?:{_LINK}{_CAP})*")
 _TITLE_WORDS = {
     "president", "vice", "prime", "minister", "foreign", "defense", "defence", "interior", "finance", "secretary",
@@ -249,7 +249,10 @@ ORG_WORDS = {
     "agency", "commission", "assembly", "parliament", "congress", "court", "government", "cabinet", "administration",
     "league", "nation", "bank", "fund", "service", "guard", "corp", "institute", "university", "group", "front",
     "mission", "movement", "organization", "organisation", "coalition", "alliance", "federation", "authority",
+    "bureau", "affair", "affairs", "forces", "command",
 }
+# A group noun written after an armed group's name belongs to it: "the Village de Dieu gang".
+_GROUP_NOUN = re.compile(r"\s+(gang|militia|cartel)\b")
 _CALENDAR = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.",
@@ -459,7 +462,12 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
         for hit in _SPAN.finditer(sentence.text):
             if re.search(r"\bVOA(?:['’]s)?\s*$", sentence.text[: hit.start()]) or hit.group().startswith("VOA"):
                 continue  # VOA, "VOA Somali", "VOA's Korean Service": the outlet itself
+            if sentence.text[hit.start() - 1: hit.start()] == "[" and sentence.text[hit.end(): hit.end() + 1] == "]":
+                continue  # "[Anadolu]": a photo credit
             for name, title, owner in _names_in(hit.group(), text, sentence.start + hit.start(), hit.start() == 0):
+                noun = _GROUP_NOUN.match(sentence.text, hit.end()) if hit.group().endswith(name) else None
+                if noun:
+                    name = f"{name} {noun.group(1)}"
                 current = found.get(name)
                 if current is None:
                     found[name] = Candidate(name, title, owner)
@@ -472,5 +480,7 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
                   and (n.endswith(" " + name) or (len(name.split()) == 1 and n.startswith(name + " ")))]
         if longer and len(name.split()) <= 2:  # "Lavrov" is "Sergei Lavrov", "Kim" is "Kim Jong Un"
             continue
+        if any(_GROUP_NOUN.fullmatch(n[len(name):]) for n in names if n.startswith(name + " ")):
+            continue  # "Village de Dieu" is the "Village de Dieu gang"
         out.append(found[name])
     return out[:limit]

@@ -109,7 +109,7 @@ def enrich(drafts: list[ActorDraft], candidates: list[Candidate], article: Artic
             kind = ActorKind.armed_group if VIOLENCE_CUE.search(_context_of(d.name, article)) else ActorKind.government
         if kind != ActorKind.person and not is_country and capital_of(d.name):
             kind = ActorKind.state  # "Washington" labelled an international body: the capital stands for its state
-        elif kind != ActorKind.person and (not_an_actor(d.name) or is_city(d.name)):
+        elif not_an_actor(d.name) or (kind != ActorKind.person and is_city(d.name)):
             continue
         country = cand.country
         if kind in (ActorKind.state, ActorKind.government, ActorKind.military):
@@ -176,9 +176,7 @@ def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
                 return True  # "Lavrov", "Kim", "Assad" for "Bashar al-Assad"
             if len(short) >= 5 and short[0] == last[0] and fuzz.ratio(short, last) >= 85:
                 return True  # "Pederson" for "Geir Pedersen": a spelling variant the article also uses
-        elif len(words) > 1 and len(short.split()) > 1 and words[-1] == short.split()[-1] and (
-            fuzz.ratio(short, full) >= 90 or _fold(short) == _fold(full)
-        ):
+        elif len(words) > 1 and len(short.split()) > 1 and _fold(short) == _fold(full):
             return True  # "Jovenel Moise" and "Jovenel Moïse"
     if a.kind in _STATEISH and b.kind in _STATEISH:
         code = _country_of_name(a.name)
