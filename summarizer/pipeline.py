@@ -20,7 +20,7 @@ from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, OutputInvalid
 from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall
-from .grounding import capital_of, is_city, name_candidates
+from .grounding import capital_of, is_city, is_country, locative_only, name_candidates
 from .llm import LLM, CallResult, InvalidOutput
 from .normalize import (
     MEETING_CUE,
@@ -125,15 +125,21 @@ class Summarizer:
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         run.messages = [{"role": "system", "content": t.render("system", **shared)}]
         candidates = name_candidates(a.sentences, a.text)
-        # Settled without asking: big cities are places, names written with an office are people.
-        cities = [c.name for c in candidates if c.title is None and is_city(c.name)]
+        # Settled without asking (each label costs ~9 output tokens): big cities are places, names written with
+        # an office are people, countries and capitals are places where every mention is a location and
+        # states otherwise.
         people = [c.name for c in candidates if c.title is not None]
-        names = [c.name for c in candidates if c.name not in cities and c.name not in people]
+        cities = [c.name for c in candidates if c.title is None and is_city(c.name)]
+        geo = [c.name for c in candidates if c.title is None and (is_country(c.name) or capital_of(c.name))]
+        settled_places = [n for n in geo if locative_only(n, a.text)]
+        states = [n for n in geo if n not in settled_places]
+        names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
         request = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", names=names, people=people, **shared)
         forced = ActorsPass.forced_schema(names, with_headline=not a.title) if local else None
         ctx: dict = {"article": a, "warnings": run.warnings}
         first: ActorsPass = (await self._call(run, "actors", request, ctx, forced)).value
-        drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people] + first.drafts()
+        drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people]
+        drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in states] + first.drafts()
         order = {c.name: i for i, c in enumerate(candidates)}
         drafts.sort(key=lambda d: order.get(d.name, len(order)))
         entities = merge_actors(enrich(drafts, candidates, a), a)
@@ -148,7 +154,7 @@ class Summarizer:
         if ctx.get("new_actors"):  # names the events pass used that the actor pass had not labelled as actors
             extra = [ActorDraft(name=form, kind=guess_kind(form)) for form in ctx["new_actors"].values()]
             actors = build_actors(merge_actors(enrich(drafts + extra, candidates, a), a), a, run.warnings)
-        places = [*first.places(), *cities, *(c.name for c in candidates if capital_of(c.name))]
+        places = [*first.places(), *cities, *settled_places, *(c.name for c in candidates if capital_of(c.name))]
         facts = Context(article=a, places=places, actors=actors, warnings=run.warnings)
         return ArticleSummary(
             headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
