@@ -444,6 +444,8 @@ def _demonym(word: str) -> bool:
     """'Egyptian', 'Somali', 'Arab': words that name a people or an adjective, not a country or a city."""
     if is_country_name(word) or capital_of(word) or not re.search(r"(an|ian|ese|ish|ean|i|ab)$", word.lower()):
         return False
+    if _folded_name(word) in _subdivisions():
+        return False  # "Balochistan", "Punjab": a province that name lists map to its country
     low = word.lower()
     return country_code(word, fuzzy=False) is not None or low == "arab" or re.search(r"(ian|ese|ean)$", low) is not None
 

@@ -214,11 +214,12 @@ def merge_actors(drafts: list[ActorDraft], article: Article) -> list[_Entity]:
     entities: list[_Entity] = []
     nicknames = known_as(article)
 
+    def called(name: str, written: str) -> bool:
+        return occurs(written, name) or occurs(name, written)
+
     def nickname(a: ActorDraft, b: ActorDraft) -> bool:
         return a.kind == b.kind and any(
-            (x == a.name or occurs(x, a.name) or (surname(a.name) or a.name) == x) and y == b.name
-            or (x == b.name or occurs(x, b.name) or (surname(b.name) or b.name) == x) and y == a.name
-            for x, y in nicknames)
+            (called(a.name, x) and y == b.name) or (called(b.name, x) and y == a.name) for x, y in nicknames)
 
     for draft in drafts:
         ent = next((e for e in entities if any(same_actor(draft, d) or nickname(draft, d) for d in e.drafts)), None)

@@ -147,3 +147,98 @@ def test_events_salvage_keeps_what_validates_and_lists_the_rest():
     assert len(events.conflicts) == 1 and len(events.conflicts[0].sents) == 8
     assert any("dropped meeting 6: status" in w for w in ctx["warnings"])
     assert any(w.startswith("dropped conflict: name") for w in ctx["warnings"])
+
+
+# --- what is and is not an actor ------------------------------------------------------------------------------
+
+
+def _names(text: str) -> dict:
+    article = Article(text=text)
+    return {c.name: c for c in name_candidates(article.sentences, article.text)}
+
+
+def test_candidates_split_offices_qualifiers_and_run_together_names():
+    cands = _names(
+        "Lamu County Commissioner Irungu Macharia spoke. Democratic U.S. Congressman Andy Levin of Michigan "
+        "objected. Somalia-based al-Shabab attacked. Trump, Erdogan Ankara will look to Washington. "
+        "Resource-rich Balochistan burned. A trial opened in Paris Monday.")
+    assert cands["Irungu Macharia"].title == "Lamu County Commissioner"
+    assert cands["Andy Levin"].title == "Democratic U.S. Congressman"
+    assert {"al-Shabab", "Erdogan", "Ankara", "Balochistan", "Paris"} <= set(cands)
+    assert not {"Somalia-based al-Shabab", "Erdogan Ankara", "Resource-rich Balochistan", "Paris Monday"} & set(cands)
+
+
+def test_candidates_leave_out_bylines_the_outlet_credits_and_weapons():
+    cands = _names(
+        "Turkey bought the Russian S-400 and flies F-16s. The talks focused on Syria [Anadolu]. In an interview "
+        "with VOA Somali, lawmaker Dahir Jesow spoke. The Village de Dieu gang escaped. "
+        "Margaret Besheer contributed to this report.")
+    assert "Turkey" in cands and "Dahir Jesow" in cands and "Village de Dieu gang" in cands
+    assert not {"Russian S-400", "S-400", "F-16s", "Anadolu", "VOA Somali", "Margaret Besheer", "Village de Dieu"} & set(cands)
+
+
+def test_countries_are_told_from_adjectives_and_provinces():
+    from summarizer.grounding import is_country, locative_only
+
+    assert all(is_country(n) for n in ("Egypt", "U.S.", "Britain", "Ivory Coast", "North Korea"))
+    assert not any(is_country(n) for n in ("French", "Egyptian", "Quebec", "Cairo", "Puntland"))
+    text = "Talks were held in Cairo. Egypt said the camps in eastern Libya were hit. Cairo's envoy left."
+    assert locative_only("Libya", text) and not locative_only("Egypt", text) and not locative_only("Cairo", text)
+
+
+def _actors(text: str, drafts: list[tuple[str, ActorKind]], warnings: list | None = None):
+    article = Article(text=text)
+    cands = name_candidates(article.sentences, article.text)
+    found = [ActorDraft(name=n, kind=k) for n, k in drafts]
+    return {a.name: a for a in build_actors(merge_actors(enrich(found, cands, article), article), article,
+                                            warnings if warnings is not None else [])}
+
+
+def test_affiliations_media_and_organs_of_a_state_are_not_separate_actors():
+    warnings: list[str] = []
+    actors = _actors(
+        "The United States warned Turkey. The State Department said talks would go on. \"It is over,\" said "
+        "Steven Pifer, a senior fellow at the Brookings Institution. A former CIA analyst agreed, CNN reported. "
+        "The Arab League said it would help. The meeting was at the Arab League headquarters.",
+        [("United States", ActorKind.state), ("Turkey", ActorKind.state), ("State Department", ActorKind.government),
+         ("Steven Pifer", ActorKind.person), ("Brookings Institution", ActorKind.organization),
+         ("CIA", ActorKind.government), ("CNN", ActorKind.organization), ("Arab League", ActorKind.international_body)],
+        warnings)
+    assert {"United States", "Turkey", "Steven Pifer", "Arab League"} == set(actors)
+    assert "State Department" in actors["United States"].aliases
+    assert "Brookings Institution (affiliation)" in warnings[0] and "CNN (medium)" in warnings[0]
+    assert "CIA (affiliation)" in warnings[0]
+
+
+def test_spelling_variants_nicknames_and_arabic_articles_merge():
+    actors = _actors(
+        "President Mohamed Abdullahi Mohamed, known by his nickname Farmajo, signed. Farmajo left. Geir Pedersen "
+        "spoke; Pederson added more. Bashar al-Assad fled. Assad is in Moscow. Jovenel Moise and Jovenel Moïse.",
+        [("Mohamed Abdullahi Mohamed", ActorKind.person), ("Farmajo", ActorKind.person),
+         ("Geir Pedersen", ActorKind.person), ("Pederson", ActorKind.person), ("Bashar al-Assad", ActorKind.person),
+         ("Assad", ActorKind.person), ("Jovenel Moise", ActorKind.person), ("Jovenel Moïse", ActorKind.person)])
+    assert set(actors) == {"Mohamed Abdullahi Mohamed", "Geir Pedersen", "Bashar al-Assad", "Jovenel Moise"}
+    assert "Farmajo" in actors["Mohamed Abdullahi Mohamed"].aliases and "Pederson" in actors["Geir Pedersen"].aliases
+
+
+def test_meeting_status_from_tense_and_speakers_are_not_participants():
+    from summarizer.normalize import meeting_status
+    from summarizer.schema import MeetingStatus
+
+    held, planned = MeetingStatus.held, MeetingStatus.planned
+    assert meeting_status("Putin is due to meet Erdogan in Turkey in January.", held) == planned
+    assert meeting_status("Trump met with Kim for the first time in Singapore.", planned) == held
+    assert meeting_status("Leaders are meeting in Quebec this week.", held) == MeetingStatus.ongoing
+    assert meeting_status("Lavrov met Shoukry and will return next year.", held) == held  # both: the model's answer
+    actors = _actors("Kim met Trump in Hanoi, Bruce Klingner said.",
+                     [("Kim", ActorKind.person), ("Trump", ActorKind.person), ("Bruce Klingner", ActorKind.person)])
+    kept = participants("Kim met Trump in Hanoi, Bruce Klingner said.", list(actors.values()))
+    assert {a.name for a in kept} == {"Kim", "Trump"}
+
+
+def test_conflicts_need_reported_violence():
+    from summarizer.normalize import violent
+
+    assert violent("Gunmen killed five soldiers in Beledweyne.")
+    assert not violent("Trump could return to threats of preventive attacks, which could lead to war.")
+    assert not violent("North Korea conducted 13 rounds of missile tests since May.")
