@@ -47,9 +47,27 @@ class Article:
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
-    def numbered(self) -> str:
-        """The article as the model sees it: one numbered sentence per line."""
-        return "\n".join(f"[{s.number}] {s.text}" for s in self.sentences)
+    def numbered(self, sentences: list[Sentence] | None = None) -> str:
+        """The article (or some of its sentences) as the model sees it: one numbered sentence per line."""
+        return "\n".join(f"[{s.number}] {s.text}" for s in (self.sentences if sentences is None else sentences))
+
+    def chunks(self, max_chars: int, overlap: int = 2) -> list[list[Sentence]]:
+        """Runs of whole sentences of at most ``max_chars`` (a longer sentence stands alone), each repeating the
+        last ``overlap`` sentences of the one before so that a fact told across the cut is seen whole."""
+        chunks: list[list[Sentence]] = []
+        current: list[Sentence] = []
+        size = 0
+        for sentence in self.sentences:
+            length = len(sentence.text) + 1
+            if current and size + length > max_chars and len(current) > overlap:
+                chunks.append(current)
+                current = current[-overlap:] if overlap else []
+                size = sum(len(s.text) + 1 for s in current)
+            current.append(sentence)
+            size += length
+        if current and (not chunks or current[-1] is not chunks[-1][-1]):
+            chunks.append(current)
+        return chunks
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -43,6 +43,7 @@ class Settings:
     template: str = "extract"
     templates_dir: Path | None = None
     max_chars: int = 60_000
+    chunk_chars: int = 12_000
     model_path: Path | None = None
     threads: int | None = None
     extra: dict = field(default_factory=dict)
@@ -81,6 +82,7 @@ def resolve(
     model_path: str | Path | None = None,
     threads: int | None = None,
     max_chars: int | None = None,
+    chunk_chars: int | None = None,
 ) -> Settings:
     """Build Settings from arguments, then SUMMARIZER_*/OPENAI_* environment variables, then defaults."""
     api_key = api_key or _env("OPENAI_API_KEY")
@@ -110,7 +112,10 @@ def resolve(
         model_path=_path(path),
         threads=_number(threads or _env("SUMMARIZER_THREADS") or os.cpu_count() or 2, "threads", int),
         max_chars=_number(max_chars or _env("SUMMARIZER_MAX_CHARS") or 60_000, "max chars", int),
+        chunk_chars=_number(chunk_chars or _env("SUMMARIZER_CHUNK_CHARS") or 12_000, "chunk chars", int),
     )
+    if settings.chunk_chars < 500:
+        raise ConfigError(f"chunk chars must be at least 500, got {settings.chunk_chars}")
     if settings.timeout <= 0 or settings.max_retries < 0 or settings.reasks < 0:
         raise ConfigError("timeout must be positive and retries/re-asks not negative")
     return settings

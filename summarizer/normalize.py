@@ -391,10 +391,11 @@ VIOLENCE_CUE = re.compile(
 
 
 def cue_sentences(article: Article, cue: re.Pattern, actors: list[Actor] | None = None, min_actors: int = 0,
-                  limit: int = 12) -> list[int]:
-    """Numbers of the sentences (distinct texts) that contain a cue word and mention at least ``min_actors``."""
+                  limit: int = 12, sentences: list | None = None) -> list[int]:
+    """Numbers of the sentences (distinct texts; of ``sentences`` when given) that contain a cue word and
+    mention at least ``min_actors``."""
     seen, out = set(), []
-    for s in article.sentences:
+    for s in article.sentences if sentences is None else sentences:
         if s.text in seen or not cue.search(s.text):
             continue
         mentioned = sum(any(occurs(f, s.text) for f in (a.name, *a.aliases)) for a in actors or [])

@@ -31,6 +31,7 @@ from .normalize import (
     build_meetings,
     build_summary_text,
     cue_sentences,
+    dedupe,
     enrich,
     from_single_call,
     guess_kind,
@@ -56,6 +57,17 @@ class _Run:
 
 
 # --- running the passes ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """What the passes found in one part of an article (the whole article unless it is long)."""
+
+    candidates: list
+    drafts: list[ActorDraft]
+    first: ActorsPass
+    events: EventsPass
+    places: list[str]
 
 
 class Summarizer:
@@ -120,11 +132,39 @@ class Summarizer:
         return result
 
     async def _passes(self, run: _Run) -> ArticleSummary:
+        """The two passes over the article, or over each overlapping part of a long one (its parts read in
+        turn, their actors merged, the same meeting or conflict found in two parts merged)."""
+        a = run.article
+        chunks = a.chunks(self.settings.chunk_chars)
+        if len(chunks) > 1:
+            log.info("article %s: %d chars, read in %d overlapping parts", a.id or "", len(a.text), len(chunks))
+        parts = [await self._part(run, sentences) for sentences in chunks]
+        candidates = list({c.name: c for p in parts for c in p.candidates}.values())
+        drafts = [d for p in parts for d in p.drafts]
+        actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, run.warnings)
+        events = EventsPass.model_construct(
+            meetings={k: m for p in parts for k, m in p.events.meetings.items() if m is not None},
+            conflicts=[c for p in parts for c in p.events.conflicts],
+        )
+        facts = Context(article=a, places=dedupe([x for p in parts for x in p.places]), actors=actors,
+                        warnings=run.warnings)
+        first = parts[0].first
+        return ArticleSummary(
+            headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
+            summary=build_summary_text(a, first.summary),
+            actors=actors,
+            meetings=build_meetings(events, facts),
+            conflicts=build_conflicts(events, facts),
+            provenance=self._provenance(run),
+        )
+
+    async def _part(self, run: _Run, sentences: list) -> _Part:
+        """Both passes over some sentences of the article (all of them unless it is long), in one conversation."""
         t, a = run.template, run.article
         local = self.settings.response_format == "json_object"
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         run.messages = [{"role": "system", "content": t.render("system", **shared)}]
-        candidates = name_candidates(a.sentences, a.text)
+        candidates = name_candidates(sentences, a.text)
         # Settled without asking (each label costs ~9 output tokens): big cities are places, names written with
         # an office are people, countries and capitals are places where every mention is a location and
         # states otherwise.
@@ -134,7 +174,8 @@ class Summarizer:
         settled_places = [n for n in geo if locative_only(n, a.text)]
         states = [n for n in geo if n not in settled_places]
         names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
-        request = t.render("article", numbered=a.numbered(), **shared) + "\n\n" + t.render("passes.actors", names=names, people=people, **shared)
+        request = (t.render("article", numbered=a.numbered(sentences), **shared) + "\n\n"
+                   + t.render("passes.actors", names=names, people=people, **shared))
         forced = ActorsPass.forced_schema(names, with_headline=not a.title) if local else None
         ctx: dict = {"article": a, "warnings": run.warnings}
         first: ActorsPass = (await self._call(run, "actors", request, ctx, forced)).value
@@ -142,28 +183,19 @@ class Summarizer:
         drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in states] + first.drafts()
         order = {c.name: i for i, c in enumerate(candidates)}
         drafts.sort(key=lambda d: order.get(d.name, len(order)))
-        entities = merge_actors(enrich(drafts, candidates, a), a)
-        actors = build_actors(entities, a, run.warnings)
-        names = [x.name for x in actors]
+        # The actors as the events pass sees them (warnings are given once, for the final list).
+        actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, [])
         ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}}
-        meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2)
-        violence_sents = cue_sentences(a, VIOLENCE_CUE)
-        request = t.render("passes.events", actors=names, meeting_sents=meeting_sents, violence_sents=violence_sents, **shared)
+        meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2, sentences=sentences)
+        violence_sents = cue_sentences(a, VIOLENCE_CUE, sentences=sentences)
+        request = t.render("passes.events", actors=[x.name for x in actors], meeting_sents=meeting_sents,
+                           violence_sents=violence_sents, **shared)
         forced = EventsPass.forced_schema(meeting_sents, violence_sents) if local else None
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
-        if ctx.get("new_actors"):  # names the events pass used that the actor pass had not labelled as actors
-            extra = [ActorDraft(name=form, kind=guess_kind(form)) for form in ctx["new_actors"].values()]
-            actors = build_actors(merge_actors(enrich(drafts + extra, candidates, a), a), a, run.warnings)
+        # Names the events pass used that the actors pass had not labelled as actors.
+        drafts += [ActorDraft(name=form, kind=guess_kind(form)) for form in (ctx.get("new_actors") or {}).values()]
         places = [*first.places(), *cities, *settled_places, *(c.name for c in candidates if capital_of(c.name))]
-        facts = Context(article=a, places=places, actors=actors, warnings=run.warnings)
-        return ArticleSummary(
-            headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
-            summary=build_summary_text(a, first.summary),
-            actors=actors,
-            meetings=build_meetings(events, facts),
-            conflicts=build_conflicts(events, facts),
-            provenance=self._provenance(run),
-        )
+        return _Part(candidates=candidates, drafts=drafts, first=first, events=events, places=places)
 
     def _provenance(self, run: _Run) -> Provenance:
         t, a = run.template, run.article
