@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from .article import Article
-from .grounding import is_demonym, occurs, surface_form
+from .grounding import is_demonym, is_name, occurs, surface_form
 from .schema import ActorKind, ConflictStatus, MeetingMode, MeetingStatus
 
 
@@ -167,7 +167,8 @@ def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
         if name in known:
             continue
         form = surface_form(name, article.text)
-        if form is None or len(form) < 2 or len(form.split()) > 5 or form[0].islower() or is_demonym(form):
+        if (form is None or len(form) < 2 or len(form.split()) > 5 or form[0].islower() or is_demonym(form)
+                or not is_name(form, article.text)):
             unknown.append(name)
         else:
             ctx.setdefault("new_actors", {})[name] = form

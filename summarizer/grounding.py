@@ -434,6 +434,19 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
     return True
 
 
+def is_name(form: str, text: str) -> bool:
+    """Could this string the model wrote be a name of its own in the text? Not an office alone ("National
+    Security Adviser"), not a piece of an abbreviation or compound ("Kenya-U" of "Kenya-U.S.")."""
+    words = form.lower().split()
+    if all(w in _TITLE_WORDS or w in _STOP for w in words):
+        return False
+    if is_country(form):
+        return True
+    return any(not re.match(r"[.\w-]", text[m.end(): m.end() + 1]) or text[m.end(): m.end() + 2] == ". "
+               for m in _word_pattern(form).finditer(text)) and not (
+        "-" in form and any(len(p) >= 3 and is_country(p) for p in form.split("-")))
+
+
 def is_demonym(name: str) -> bool:
     """'Egyptian', 'North Korean', 'Ukrainians': a people or an adjective, not a name of an actor."""
     last = name.split()[-1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -23,6 +24,7 @@ from .grounding import (
     _word_pattern,
     is_city,
     is_country_name,
+    is_demonym,
     occurs,
     place_country,
     resolve_date,
@@ -161,6 +163,9 @@ def _letters(name: str) -> str:
     return re.sub(r"[^A-Za-z]", "", name)
 
 
+_COUNTS = {7: "seven", 8: "eight", 20: "twenty"}
+
+
 def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
     """Do two drafts name one actor? The same name; a person and their surname or leading name ("Lavrov",
     "Kim" for "Kim Jong Un"); two states of one country code ("U.S.", "United States", "Washington"); an
@@ -184,6 +189,9 @@ def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
             return True
     if a.kind != ActorKind.person and b.kind != ActorKind.person:
         short, full = sorted((a.name, b.name), key=len)
+        group = re.fullmatch(r"G-?(\d{1,2})", short)
+        if group and full.casefold() == f"group of {_COUNTS.get(int(group.group(1)), group.group(1))}":
+            return True  # "G7" and "Group of Seven"
         letters = _letters(short)
         if 2 <= len(letters) <= 8 and letters.isupper() and len(full.split()) > 1 and initials(full) == letters:
             return True
@@ -390,6 +398,24 @@ VIOLENCE_CUE = re.compile(
     r"battle\w*|shell\w*|missiles?|drones?|hostages?|hijack\w*|raids?|armed|casualt\w*|wounded|injured)\b", re.I)
 
 
+_DEMONYM_WORD = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ese|ish|ean|i)s?\b")
+
+
+def mentions(actor: Actor, text: str) -> bool:
+    """Does a sentence mention the actor: one of its names, or for a state its adjective ("Ukrainian officials"
+    stand for Ukraine when no one of them is named)?"""
+    if any(occurs(f, text) for f in (actor.name, *actor.aliases)):
+        return True
+    if actor.kind != ActorKind.state or not actor.country:
+        return False
+    return any(_demonym_code(w.group()) == actor.country for w in _DEMONYM_WORD.finditer(text))
+
+
+@lru_cache(maxsize=4096)
+def _demonym_code(word: str) -> str | None:
+    return country_code(word.rstrip("s"), fuzzy=False) if is_demonym(word) else None
+
+
 def cue_sentences(article: Article, cue: re.Pattern, actors: list[Actor] | None = None, min_actors: int = 0,
                   limit: int = 12, sentences: list | None = None) -> list[int]:
     """Numbers of the sentences (distinct texts; of ``sentences`` when given) that contain a cue word and
@@ -398,7 +424,7 @@ def cue_sentences(article: Article, cue: re.Pattern, actors: list[Actor] | None 
     for s in article.sentences if sentences is None else sentences:
         if s.text in seen or not cue.search(s.text):
             continue
-        mentioned = sum(any(occurs(f, s.text) for f in (a.name, *a.aliases)) for a in actors or [])
+        mentioned = sum(mentions(a, s.text) for a in actors or [])
         if mentioned >= min_actors:
             seen.add(s.text)
             out.append(s.number)
@@ -489,11 +515,14 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     merged: list[Meeting] = []
     for sent, d in drafts.meeting_items():
         text = ctx.sentence(sent)
-        in_text = [a for a in ctx.actors if any(occurs(f, text) for f in (a.name, *a.aliases))]
+        in_text = [a for a in ctx.actors if mentions(a, text)]
         # The model's names that the sentence mentions, and the people it names: the model often answers with
         # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
         ids_in_text = {a.id for a in in_text}
         named = [a for w in d.who if (a := by_name.get(w.casefold())) is not None and a.id in ids_in_text]
+        # "U.S.-Ukraine talks": the two sides written as a compound before the meeting word.
+        for pair in _PAIR_TALKS.finditer(text):
+            named += [a for side in pair.groups() if (a := by_name.get(side.casefold())) is not None]
         people = participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
         if len(people) < 2:  # a meeting needs two identifiable sides (PLOVER CONSULT)
             ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
@@ -542,8 +571,8 @@ def meeting_status(text: str, said: MeetingStatus) -> MeetingStatus:
     return said
 
 
-_SPEAKS_AFTER = re.compile(r"^\s*,?\s*(?:who\s+)?(?:said|says|told|added|noted|warned|stated|wrote|argued|explained|"
-                           r"insisted|believes|thinks|according)\b")
+_SPEAKS_AFTER = re.compile(r"^\s*(?:,[^,“”\"]{1,90},)?\s*,?\s*(?:who\s+)?(?:said|says|told|added|noted|warned|stated|wrote|"
+                           r"argued|explained|insisted|believes|thinks|according)\b")
 _SPEAKS_BEFORE = re.compile(r"\b(?:according to|said|says|told|by)\s+(?:[\w.'’-]+\s+){0,4}$")
 
 
@@ -554,6 +583,7 @@ def _speaks_only(actor: Actor, text: str) -> bool:
         _SPEAKS_AFTER.search(text[m.end():]) or _SPEAKS_BEFORE.search(text[: m.start()]) for m in spots)
 
 
+_PAIR_TALKS = re.compile(r"\b([A-Z][\w.]*?)-([A-Z][\w.]*?)\s+(?:talks|summit|meeting|negotiations|consultations|call)\b")
 _MEETS_BEFORE = re.compile(r"\b(?:with|met|meet|meets|hosted|hosts|host|and|between|visited|visit|received)\s+(?:\S+\s+){0,4}$")
 
 
@@ -567,6 +597,8 @@ def participants(text: str, named: list[Actor], mentioned: list[Actor] = ()) -> 
 
     def first_mention(actor: Actor) -> int:
         spots = [m.start() for f in (actor.name, *actor.aliases) for m in _word_pattern(f).finditer(text)]
+        spots += [w.start() for w in _DEMONYM_WORD.finditer(text)
+                  if actor.kind == ActorKind.state and actor.country and _demonym_code(w.group()) == actor.country]
         return min(spots, default=len(text))
 
     extra = [a for a in mentioned if first_mention(a) < cut or _MEETS_BEFORE.search(text[: first_mention(a)])]

@@ -242,3 +242,29 @@ def test_conflicts_need_reported_violence():
     assert violent("Gunmen killed five soldiers in Beledweyne.")
     assert not violent("Trump could return to threats of preventive attacks, which could lead to war.")
     assert not violent("North Korea conducted 13 rounds of missile tests since May.")
+
+
+def test_meeting_sides_from_adjectives_compounds_and_forum_names():
+    from summarizer.normalize import mentions
+
+    actors = _actors(
+        "Ukraine and the United States met. The U.S. said so. The G7 talks in Quebec follow U.S.-Ukraine talks in Jeddah. "
+        "Rubio met Ukrainian officials. The Group of Seven said more.",
+        [("Ukraine", ActorKind.state), ("United States", ActorKind.state), ("U.S.", ActorKind.state),
+         ("G7", ActorKind.international_body),
+         ("Group of Seven", ActorKind.international_body), ("Rubio", ActorKind.person)])
+    assert "G7" in actors["Group of Seven"].aliases
+    ukraine = actors["Ukraine"]
+    assert mentions(ukraine, "Rubio met Ukrainian officials.") and not mentions(ukraine, "Rubio met Russian officials.")
+    article = Article(text="The G7 talks in Quebec follow U.S.-Ukraine talks in Jeddah, Saudi Arabia.")
+    events = EventsPass.model_construct(meetings={"1": _meeting(["U.S."], "held")}, conflicts=[])
+    from summarizer.normalize import build_meetings
+
+    built = build_meetings(events, Context(article=article, places=["Jeddah"], actors=list(actors.values())))
+    assert {a for m in built for a in m.participants} == {actors["United States"].id, ukraine.id}
+
+
+def _meeting(who: list[str], status: str):
+    from summarizer.extraction import MeetingDraft
+
+    return MeetingDraft(who=who, status=status)
