@@ -226,7 +226,7 @@ def merge_actors(drafts: list[ActorDraft], article: Article) -> list[_Entity]:
         return occurs(written, name) or occurs(name, written)
 
     def nickname(a: ActorDraft, b: ActorDraft) -> bool:
-        return a.kind == b.kind and any(
+        return bool(nicknames) and a.kind == b.kind and any(
             (called(a.name, x) and y == b.name) or (called(b.name, x) and y == a.name) for x, y in nicknames)
 
     for draft in drafts:
