@@ -3,6 +3,7 @@ against the same warm local server, then both scored against the gold files.
 
     python benchmarks/compare.py [--templates single extract] [--ids ...] [--out results/compare] [--record]
 
+By default each template runs over all articles in turn (--interleaved alternates them).
 Prints one evaluation table per template (with seconds per article) and a summary line with the median seconds
 and the mean F1 of each. With --record, the default template's exchanges are recorded as the dev-set cassettes
 (cassettes/dev/<id>.yaml) that tests/test_cassettes.py replays. Needs the `[local]` extra.
@@ -37,28 +38,35 @@ def main() -> int:
     parser.add_argument("--ids", nargs="*", help="only these gold ids")
     parser.add_argument("--out", type=Path, default=Path("results/compare"))
     parser.add_argument("--record", action="store_true", help="record the 'extract' runs as dev-set cassettes")
+    parser.add_argument("--interleaved", action="store_true",
+                        help="alternate templates article by article (default: each template over all articles in "
+                             "turn, so each keeps its instructions in the server's one-slot prefix cache, as in a "
+                             "batch run)")
     args = parser.parse_args()
 
     gold = load_gold(ROOT / "eval" / "gold")
     ids = args.ids or list(gold)
     texts = {a.id: a for src in (ROOT / "seeds" / "dev.jsonl", ROOT / "seeds" / "lavrov-cairo.txt") for a in read_articles(src)}
     preds: dict[str, dict] = {t: {} for t in args.templates}
+    if args.interleaved:
+        runs = [(n, article_id, template) for n, article_id in enumerate(ids, 1) for template in args.templates]
+    else:
+        runs = [(n, article_id, template) for template in args.templates for n, article_id in enumerate(ids, 1)]
     with ensure_server(resolve()) as base_url:
-        for n, article_id in enumerate(ids, 1):
-            for template in args.templates:
-                # The settings of the cassette tests: only the base URL differs, and it is not in the request body.
-                settings = Settings(api_key="sk-test-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME,
-                                    local=False, response_format="json_object", max_retries=0, template=template)
-                recorder = _recorder(article_id) if args.record and template == "extract" else nullcontext()
-                started = time.perf_counter()
-                with recorder, Summarizer(settings) as summarizer:
-                    summary = summarizer.summarize(texts[article_id])
-                seconds = time.perf_counter() - started
-                preds[template][article_id] = summary.model_dump(mode="json")
-                folder = args.out / template
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / f"{article_id}.json").write_text(summary.model_dump_json(indent=1))
-                print(f"[{n}/{len(ids)}] {article_id} {template}: {seconds:.1f}s", flush=True)
+        for n, article_id, template in runs:
+            # The settings of the cassette tests: only the base URL differs, and it is not in the request body.
+            settings = Settings(api_key="sk-test-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME,
+                                local=False, response_format="json_object", max_retries=0, template=template)
+            recorder = _recorder(article_id) if args.record and template == "extract" else nullcontext()
+            started = time.perf_counter()
+            with recorder, Summarizer(settings) as summarizer:
+                summary = summarizer.summarize(texts[article_id])
+            seconds = time.perf_counter() - started
+            preds[template][article_id] = summary.model_dump(mode="json")
+            folder = args.out / template
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{article_id}.json").write_text(summary.model_dump_json(indent=1))
+            print(f"[{n}/{len(ids)}] {article_id} {template}: {seconds:.1f}s", flush=True)
     console = Console(width=160)
     lines = []
     for template in args.templates:

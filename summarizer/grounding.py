@@ -312,8 +312,11 @@ def _strip_possessive(token: str) -> str:
 
 def _owner(token: str) -> str | None:
     """The country a leading token names: "Russia's" or "U.S." -> its alpha-3 code."""
-    bare = _strip_possessive(token).replace(".", "")
-    return country_code(bare) if len(bare) > 1 else None
+    word = _strip_possessive(token)
+    bare = word.replace(".", "")
+    if len(bare) < 2 or word.lower() in _TITLE_WORDS:
+        return None
+    return country_code(word, fuzzy=False) or country_code(bare, fuzzy=False)
 
 
 def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, str | None]]:
@@ -338,7 +341,8 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
         owner = _owner(tokens[0])  # "U.S. President Donald Trump", "Canadian Foreign Minister Melanie Joly"
         if owner:
             parts.append((tokens[0], None, None))
-        tokens = tokens[1:]
+        if owner or is_demonym(tokens[0]):  # but "U.N. Security Council" stays whole
+            tokens = tokens[1:]
     split = _title_inside(tokens)
     if split is not None:
         name, title, inner = split

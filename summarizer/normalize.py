@@ -126,11 +126,18 @@ _GENERIC = {"cabinet", "highway", "families", "thanks", "international", "civil"
 _ADJECTIVE = re.compile(r"[A-Z][a-z]+(?:ist|ian|can|ese|ish|ic)")
 
 
+# Names of events and documents, not of actors: "Hanoi Summit", "State of the Union", "Minsk Agreement".
+_EVENT_NAME = re.compile(
+    r".*\b(?:Summit|Conference|Talks|Process|Agreement|Accords?|Act|Treaty|Deal|Plan|Initiative|Protocol|"
+    r"Convention|Declaration|Resolution|Address|Speech|Elections?|Games|Cup|Award|Prize|Day|Eve)|State of the Union")
+
+
 def not_an_actor(name: str) -> bool:
     """Words the model may label that cannot be an actor on their own: a lone generic or adjective
-    ("Cabinet", "International", "Islamist", "African"). "Congress" or "Parliament" alone are kept by the
-    pass only when a longer name does not carry them."""
-    return name.lower() in _GENERIC - {"congress", "parliament", "senate"} or _ADJECTIVE.fullmatch(name) is not None
+    ("Cabinet", "International", "Islamist", "African"), the name of an event or a document ("Hanoi Summit").
+    "Congress" or "Parliament" alone are kept."""
+    return (name.lower() in _GENERIC - {"congress", "parliament", "senate"} or _ADJECTIVE.fullmatch(name) is not None
+            or _EVENT_NAME.fullmatch(name) is not None)
 
 
 def guess_kind(name: str) -> ActorKind:
