@@ -525,11 +525,21 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         in_text = [a for a in ctx.actors if mentions(a, text)]
         # The model's names that the sentence mentions, and the people it names: the model often answers with
         # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
+        if _CONDITIONAL.search(text):
+            ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
+            continue
         ids_in_text = {a.id for a in in_text}
         named = [a for w in d.who if (a := by_name.get(w.casefold())) is not None and a.id in ids_in_text]
         # "U.S.-Ukraine talks": the two sides written as a compound before the meeting word.
         for pair in _PAIR_TALKS.finditer(text):
             named += [a for side in pair.groups() if (a := by_name.get(side.casefold())) is not None]
+        # "talks with Ukrainian officials": a state present through its unnamed officials.
+        named += [a for a in in_text if a.kind == ActorKind.state and a.country and any(
+            _demonym_code(m.group(1)) == a.country for m in _OFFICIALS.finditer(text))]
+        # "The G7 talks bring together ministers from Britain, Canada, ...": a forum lists its members.
+        bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)]
+        if _MULTI.search(text) and sum(a.kind == ActorKind.state for a in bodies) >= 3:
+            named += bodies
         people = participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
         if len(people) < 2:  # a meeting needs two identifiable sides (PLOVER CONSULT)
             ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
@@ -561,7 +571,8 @@ _PLANNED = re.compile(
     r"\b(?:is|are|was|were) (?:expected|due|scheduled|set|slated|planning|going|invited) to\b|"
     r"\b(?:plans?|planned|hopes?|intends?|agreed) to (?:meet|visit|host|hold|travel)\b|\bupcoming\b|"
     r"\bnext (?:week|month|year)\b|\b(?:on (?:their|his|her) way|heading) to\b|\bwill\b", re.I)
-_ONGOING = re.compile(r"\b(?:is|are) (?:meeting|hosting|holding|visiting|gathering|attending)\b|\bunder ?way\b", re.I)
+_ONGOING = re.compile(r"\b(?:is|are) (?:meeting|hosting|holding|visiting|gathering|attending)\b|\bunder ?way\b|"
+                      r"\bbrings? together\b", re.I)
 _HELD = re.compile(
     r"\b(?:met|held|hosted|visited|talked|spoke|discussed|concluded|ended|wrapped up|welcomed|received|"
     r"traveled|travelled|attended|gathered|convened|sat down|has met|had met|failed)\b", re.I)
@@ -590,8 +601,25 @@ def _speaks_only(actor: Actor, text: str) -> bool:
         _SPEAKS_AFTER.search(text[m.end():]) or _SPEAKS_BEFORE.search(text[: m.start()]) for m in spots)
 
 
+_OFFICIALS = re.compile(r"\b([A-Z][a-z]+)\s+(?:officials|delegation|delegates|representatives|negotiators|"
+                        r"counterparts?|diplomats|envoys?|ministers|leaders|team)\b")
+_CONDITIONAL = re.compile(r"\b(?:could|might|if|unless|hopefully|hopes? to|wants? to|would like to|would have)\b", re.I)
+_COMPOUND_TOPIC = re.compile(r"-[A-Z][\w.]*\s+(?:war|conflict|ceasefire|cease-fire|border|crisis|dispute|peace|deal|relations)\b")
+_LOCATION_OF = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*\s*,\s*)?$")
 _PAIR_TALKS = re.compile(r"\b([A-Z][\w.]*?)-([A-Z][\w.]*?)\s+(?:talks|summit|meeting|negotiations|consultations|call)\b")
 _MEETS_BEFORE = re.compile(r"\b(?:with|met|meet|meets|hosted|hosts|host|and|between|visited|visit|received)\s+(?:\S+\s+){0,4}$")
+
+
+def _only_as(actor: Actor, text: str) -> bool:
+    """Is a state in this sentence only as a place ("talks in Jeddah, Saudi Arabia") or as half of a topic
+    ("the Russia-Ukraine war")?"""
+    if actor.kind != ActorKind.state:
+        return False
+    spots = [m for f in (actor.name, *actor.aliases) for m in _word_pattern(f).finditer(text)]
+    return bool(spots) and all(
+        _LOCATION_OF.search(text[: m.start()]) or _COMPOUND_TOPIC.match(text, m.end())
+        or re.search(r"[A-Z][\w.]*-$", text[: m.start()]) and re.match(r"\s+(?:war|conflict|ceasefire|border|crisis)\b", text[m.end():])
+        for m in spots)
 
 
 def participants(text: str, named: list[Actor], mentioned: list[Actor] = ()) -> list[Actor]:
@@ -609,7 +637,8 @@ def participants(text: str, named: list[Actor], mentioned: list[Actor] = ()) -> 
         return min(spots, default=len(text))
 
     extra = [a for a in mentioned if first_mention(a) < cut or _MEETS_BEFORE.search(text[: first_mention(a)])]
-    named = [a for a in {a.id: a for a in [*named, *extra]}.values() if not _speaks_only(a, text)]
+    named = [a for a in {a.id: a for a in [*named, *extra]}.values()
+             if not _speaks_only(a, text) and not _only_as(a, text)]
     people_countries = {a.country for a in named if a.kind == ActorKind.person and a.country}
     kept = [
         a for a in named

@@ -268,3 +268,29 @@ def _meeting(who: list[str], status: str):
     from summarizer.extraction import MeetingDraft
 
     return MeetingDraft(who=who, status=status)
+
+
+def test_meeting_participants_skip_places_topics_and_conditions():
+    actors = _actors(
+        "Rubio led talks with Ukrainian officials in Jeddah, Saudi Arabia. Rubio plans to urge the G7 to end the "
+        "Russia-Ukraine war. The G7 talks bring together ministers from Britain, Canada, France and Japan. Trump "
+        "could accept a deal with Kim.",
+        [(n, ActorKind.state) for n in ("Ukraine", "Saudi Arabia", "Russia", "Britain", "Canada", "France", "Japan")]
+        + [("Rubio", ActorKind.person), ("Trump", ActorKind.person), ("Kim", ActorKind.person),
+           ("G7", ActorKind.international_body)])
+    from summarizer.normalize import build_meetings
+
+    article = Article(text="Rubio led talks with Ukrainian officials in Jeddah, Saudi Arabia. Rubio plans to urge the "
+                           "G7 to end the Russia-Ukraine war. The G7 talks bring together ministers from Britain, "
+                           "Canada, France and Japan. Trump could accept a deal with Kim.")
+    events = EventsPass.model_construct(meetings={
+        "1": _meeting(["Rubio", "Saudi Arabia"], "held"), "2": _meeting(["Russia", "Ukraine"], "planned"),
+        "3": _meeting(["Canada"], "planned"), "4": _meeting(["Trump", "Kim"], "held")}, conflicts=[])
+    warnings: list[str] = []
+    built = build_meetings(events, Context(article=article, places=["Jeddah"], actors=list(actors.values()),
+                                           warnings=warnings))
+    by_id = {a.id: a.name for a in actors.values()}
+    assert [sorted(by_id[p] for p in m.participants) for m in built] == [
+        ["Rubio", "Ukraine"], ["Britain", "Canada", "France", "G7", "Japan"]]
+    assert built[1].status.value == "ongoing"
+    assert any("hope or a condition" in w for w in warnings)
