@@ -46,6 +46,8 @@ Retries = Annotated[Optional[int], typer.Option("--max-retries", help="Retries o
 Reasks = Annotated[Optional[int], typer.Option("--reasks", help="Re-asks when the model's output is invalid.")]
 ModelPath = Annotated[Optional[Path], typer.Option("--model-path", help="Your own GGUF file for the local server.")]
 MaxChars = Annotated[Optional[int], typer.Option("--max-chars", help="Largest article accepted, in characters.")]
+ChunkChars = Annotated[Optional[int], typer.Option(
+    "--chunk-chars", help="Articles longer than this (characters) are read in overlapping parts.")]
 Verbose = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v for progress logs, -vv for debug.")]
 
 
@@ -90,6 +92,7 @@ def summarize(
     reasks: Reasks = None,
     model_path: ModelPath = None,
     max_chars: MaxChars = None,
+    chunk_chars: ChunkChars = None,
     verbose: Verbose = 0,
 ) -> None:
     """Summarize articles into actors, meetings and conflicts."""
@@ -102,6 +105,7 @@ def summarize(
         settings = _settings(
             model=model, base_url=base_url, template=template, templates_dir=templates, timeout=timeout,
             max_retries=max_retries, reasks=reasks, model_path=model_path, max_chars=max_chars,
+            chunk_chars=chunk_chars,
         )
         articles = [read_one(f, max_chars=settings.max_chars) for f in files]  # fail before any model call
         results = []
@@ -260,6 +264,7 @@ def batch(
     reasks: Reasks = None,
     model_path: ModelPath = None,
     max_chars: MaxChars = None,
+    chunk_chars: ChunkChars = None,
     verbose: Verbose = 0,
 ) -> None:
     """Summarize many articles into a JSONL file: concurrent, cached, resumable (run it again to finish)."""
@@ -271,6 +276,7 @@ def batch(
         settings = _settings(
             model=model, base_url=base_url, template=template, templates_dir=templates, timeout=timeout,
             max_retries=max_retries, reasks=reasks, model_path=model_path, max_chars=max_chars,
+            chunk_chars=chunk_chars,
         )
         options = BatchOptions(
             concurrency=concurrency, rpm=rpm, tpm=tpm, limit=limit, max_tokens_total=max_tokens_total, refresh=refresh,

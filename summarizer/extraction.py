@@ -290,9 +290,12 @@ class EventsPass(_Draft):
                 problems[i] = f"key {key!r} is not a sentence number (1 to {n})"
         items = _settle(items, problems, ctx, "meetings")
         self.meetings = {}
+        offered = set(ctx.get("meeting_sents") or ())
         for key, m in items:  # a cited sentence must mention who it is cited for
             m.who = list(dict.fromkeys(m.who))
-            sent = _nearest_mention(int(key), m.who, ctx)
+            # One of the sentences offered (a meeting word and two actors) stays the evidence: the pipeline takes
+            # the participants it names. Any other citation moves to the neighbour that names the participants.
+            sent = int(key) if int(key) in offered else _nearest_mention(int(key), m.who, ctx)
             if sent is None:
                 ctx.setdefault("warnings", []).append(f"dropped meeting of {m.who}: no sentence near {key} mentions them")
             elif str(sent) not in self.meetings:

@@ -384,7 +384,7 @@ _DATE = re.compile(
 )
 MEETING_CUE = re.compile(
     r"\b(?:met|meet\w*|talks|visit\w*|summit|host(?:s|ed|ing)|(?:phone |telephone )?calls? (?:with|between)|phoned|"
-    r"telephoned|spoke (?:with|to)|negotiat\w*|"
+    r"telephoned|spoke (?:with|to)|negotiat\w*|discussions|consultations|"
     r"conven\w*|gather\w*|conference)\b", re.I)
 STRONG_VIOLENCE = re.compile(
     r"\b(?:attack\w*|kill\w*|air ?strikes?|airstrikes?|war|wars|fight\w*|fought|clash\w*|bomb\w*|militant\w*|"
@@ -427,15 +427,16 @@ def cue_sentences(article: Article, cue: re.Pattern, actors: list[Actor] | None 
                   limit: int = 12, sentences: list | None = None) -> list[int]:
     """Numbers of the sentences (distinct texts; of ``sentences`` when given) that contain a cue word and
     mention at least ``min_actors``."""
-    seen, out = set(), []
+    seen, found = set(), []
     for s in article.sentences if sentences is None else sentences:
         if s.text in seen or not cue.search(s.text):
             continue
         mentioned = sum(mentions(a, s.text) for a in actors or [])
         if mentioned >= min_actors:
             seen.add(s.text)
-            out.append(s.number)
-    return out[:limit]
+            found.append((mentioned, s.number))
+    # Past the limit, the sentences that name the most actors (a meeting late in the article is kept).
+    return sorted(n for _, n in sorted(found, key=lambda x: (-x[0], x[1]))[:limit])
 
 
 _PHONE = re.compile(r"\b(?:phone|telephone|call(?:ed)?|spoke by)\b", re.I)

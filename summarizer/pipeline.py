@@ -185,8 +185,9 @@ class Summarizer:
         drafts.sort(key=lambda d: order.get(d.name, len(order)))
         # The actors as the events pass sees them (warnings are given once, for the final list).
         actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, [])
-        ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}}
         meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2, sentences=sentences)
+        ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors},
+               "meeting_sents": meeting_sents}
         violence_sents = cue_sentences(a, VIOLENCE_CUE, sentences=sentences)
         request = t.render("passes.events", actors=[x.name for x in actors], meeting_sents=meeting_sents,
                            violence_sents=violence_sents, **shared)

@@ -88,6 +88,23 @@ def test_async_api_replays_the_same_exchange(llm_settings):
     assert "al-Shabab" in names(summary)
 
 
+def test_a_long_article_is_read_in_overlapping_parts(llm_settings):
+    """Chunking, exercised on the VOA demo story with a small part size: each part gets both passes, the parts'
+    actors are merged into one list, and the evidence still points into the whole article."""
+    article = read_text_file(DEMO)
+    parts = article.chunks(1500)
+    assert len(parts) >= 2 and parts[0][-2:] == parts[1][:2]  # two sentences of overlap
+    with cassette("api-voa-8006503-parts"), Summarizer(llm_settings.with_(chunk_chars=1500)) as summarizer:
+        summary = summarizer.summarize(article)
+    assert summary.provenance.usage.requests == 2 * len(parts)
+    actor_names = [a.name for a in summary.actors]
+    assert "al-Shabab" in actor_names and len(actor_names) == len(set(actor_names))
+    assert summary.conflicts
+    for item in [*summary.actors, *summary.conflicts]:
+        for ev in item.evidence:
+            assert article.text[ev.start:ev.end] == ev.quote
+
+
 def test_summarize_function_takes_plain_text(llm_settings):
     with cassette("seed-lavrov-cairo"):
         summary = summarize(SEED.read_text(), api_key=llm_settings.api_key, base_url=llm_settings.base_url,
