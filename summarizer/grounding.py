@@ -192,6 +192,11 @@ def _folded_name(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
+def is_subdivision(name: str) -> bool:
+    """A province, state or region of a country (ISO 3166-2 through pycountry): "California", "Balochistan"."""
+    return not is_country_name(name) and _folded_name(name) in _subdivisions()
+
+
 def is_country(name: str) -> bool:
     """A country's name as the article writes it ("Egypt", "U.S.", "Ivory Coast"): not a demonym or adjective
     ("Egyptian", "French"), not a capital, not a province that name lists map to its country ("Quebec")."""

@@ -25,6 +25,7 @@ from .grounding import (
     is_city,
     is_country_name,
     is_demonym,
+    is_subdivision,
     occurs,
     place_country,
     resolve_date,
@@ -100,7 +101,10 @@ def enrich(drafts: list[ActorDraft], candidates: list[Candidate], article: Artic
     for d in drafts:
         cand = known.get(d.name, Candidate(d.name))
         is_country = is_country_name(d.name) or country_code(d.name, fuzzy=False) is not None and not capital_of(d.name)
+        is_country = is_country and not is_subdivision(d.name)
         kind = d.kind
+        if kind == ActorKind.state and is_subdivision(d.name):
+            continue  # "California" labelled a state: a place (its government would be named so)
         if is_country and kind == ActorKind.government:
             kind = ActorKind.state
         elif is_country and kind not in (ActorKind.state, ActorKind.military):
@@ -576,7 +580,8 @@ _ONGOING = re.compile(r"\b(?:is|are) (?:meeting|hosting|holding|visiting|gatheri
                       r"\bbrings? together\b", re.I)
 _HELD = re.compile(
     r"\b(?:met|held|hosted|visited|talked|spoke|discussed|concluded|ended|wrapped up|welcomed|received|"
-    r"traveled|travelled|attended|gathered|convened|sat down|has met|had met|failed)\b", re.I)
+    r"traveled|travelled|attended|gathered|convened|sat down|has met|had met|failed|led|took part|participated|"
+    r"joined)\b", re.I)
 
 
 def meeting_status(text: str, said: MeetingStatus) -> MeetingStatus:
