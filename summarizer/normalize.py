@@ -362,15 +362,18 @@ def prune(entities: list[_Entity], article: Article, warnings: list[str]) -> lis
 
 def build_actors(entities: list[_Entity], article: Article, warnings: list[str]) -> list[Actor]:
     actors = []
-    for i, ent in enumerate(prune(entities, article, warnings), 1):
+    for ent in prune(entities, article, warnings):
         d = ent.draft
         code = country_code(d.country)
         if d.country and code is None:
             warnings.append(f"actor {d.name!r}: unknown country {d.country!r} left empty")
         evidence = sentence_evidence(article, mention_sentences(article, ent.forms))
+        if not evidence:
+            warnings.append(f"actor {d.name!r} dropped: no sentence of the article names it")
+            continue
         actors.append(
             Actor(
-                id=f"a{i}", name=d.name, aliases=[f for f in ent.forms if f != d.name], kind=d.kind,
+                id=f"a{len(actors) + 1}", name=d.name, aliases=[f for f in ent.forms if f != d.name], kind=d.kind,
                 title=d.title or None, country=code, evidence=evidence,
             )
         )
