@@ -77,6 +77,7 @@ def align(quote: str, text: str, *, cutoff: float = FUZZY_CUTOFF) -> Evidence | 
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _word_pattern(form: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
 

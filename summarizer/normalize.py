@@ -422,7 +422,13 @@ def mentions(actor: Actor, text: str) -> bool:
         return True
     if actor.kind != ActorKind.state or not actor.country:
         return False
-    return any(_demonym_code(w.group()) == actor.country for w in _DEMONYM_WORD.finditer(text))
+    return actor.country in _demonym_codes(text)
+
+
+@lru_cache(maxsize=4096)
+def _demonym_codes(text: str) -> frozenset[str]:
+    """The countries a sentence names by adjective."""
+    return frozenset(code for w in _DEMONYM_WORD.finditer(text) if (code := _demonym_code(w.group())))
 
 
 @lru_cache(maxsize=4096)
