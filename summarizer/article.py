@@ -52,8 +52,8 @@ class Article:
         return "\n".join(f"[{s.number}] {s.text}" for s in (self.sentences if sentences is None else sentences))
 
     def chunks(self, max_chars: int, overlap: int = 2) -> list[list[Sentence]]:
-        """Runs of whole sentences of at most ``max_chars`` (a longer sentence stands alone), each repeating the
-        last ``overlap`` sentences of the one before so that a fact told across the cut is seen whole."""
+        """Runs of whole sentences of at most ``max_chars`` (but never fewer than ``overlap`` + 1 sentences), each
+        repeating the last ``overlap`` sentences of the one before so that a fact told across the cut is seen whole."""
         chunks: list[list[Sentence]] = []
         current: list[Sentence] = []
         size = 0
