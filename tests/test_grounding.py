@@ -294,3 +294,14 @@ def test_meeting_participants_skip_places_topics_and_conditions():
         ["Rubio", "Ukraine"], ["Britain", "Canada", "France", "G7", "Japan"]]
     assert built[1].status.value == "ongoing"
     assert any("hope or a condition" in w for w in warnings)
+
+
+def test_chunks_cover_every_sentence_with_overlap():
+    text = " ".join(f"Sentence number {i} tells something about Egypt." for i in range(1, 41))
+    article = Article(text=text)
+    assert article.chunks(100_000) == [article.sentences]
+    parts = article.chunks(400)
+    assert len(parts) > 3
+    assert all(sum(len(s.text) + 1 for s in p) <= 400 for p in parts)
+    assert all(a[-2:] == b[:2] for a, b in zip(parts, parts[1:]))
+    assert sorted({s.number for p in parts for s in p}) == list(range(1, 41))
