@@ -186,16 +186,17 @@ def locative_only(name: str, text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _subdivisions() -> frozenset[str]:
-    return frozenset(_folded_name(s.name) for s in pycountry.subdivisions)
+    return frozenset(fold_accents(s.name) for s in pycountry.subdivisions)
 
 
-def _folded_name(name: str) -> str:
+def fold_accents(name: str) -> str:
+    """A name without accents, case-folded, for comparison: "Moïse" -> "moise", "Québec" -> "quebec"."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def is_subdivision(name: str) -> bool:
     """A province, state or region of a country (ISO 3166-2 through pycountry): "California", "Balochistan"."""
-    return not is_country_name(name) and _folded_name(name) in _subdivisions()
+    return not is_country_name(name) and fold_accents(name) in _subdivisions()
 
 
 def is_country(name: str) -> bool:
@@ -205,7 +206,7 @@ def is_country(name: str) -> bool:
         return False
     if is_country_name(name):
         return True
-    return country_code(name, fuzzy=False) is not None and _folded_name(name) not in _subdivisions()
+    return country_code(name, fuzzy=False) is not None and fold_accents(name) not in _subdivisions()
 
 
 def is_city(name: str, min_population: int = 50_000) -> bool:
@@ -467,7 +468,7 @@ def _demonym(word: str) -> bool:
     """'Egyptian', 'Somali', 'Arab': words that name a people or an adjective, not a country or a city."""
     if is_country_name(word) or capital_of(word) or not re.search(r"(an|ian|ese|ish|ean|i|ab)$", word.lower()):
         return False
-    if _folded_name(word) in _subdivisions():
+    if fold_accents(word) in _subdivisions():
         return False  # "Balochistan", "Punjab": a province that name lists map to its country
     low = word.lower()
     return country_code(word, fuzzy=False) is not None or low == "arab" or re.search(r"(ian|ese|ean)$", low) is not None

@@ -22,6 +22,7 @@ from .grounding import (
     capital_of,
     country_code,
     _word_pattern,
+    fold_accents,
     is_city,
     is_country_name,
     is_demonym,
@@ -192,7 +193,7 @@ def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
                 return True  # "Lavrov", "Kim", "Assad" for "Bashar al-Assad"
             if len(short) >= 5 and short[0] == last[0] and fuzz.ratio(short, last) >= 85:
                 return True  # "Pederson" for "Geir Pedersen": a spelling variant the article also uses
-        elif len(words) > 1 and len(short.split()) > 1 and _fold(short) == _fold(full):
+        elif len(words) > 1 and len(short.split()) > 1 and fold_accents(short) == fold_accents(full):
             return True  # "Jovenel Moise" and "Jovenel Moïse"
     if a.kind in _STATEISH and b.kind in _STATEISH:
         code = _country_of_name(a.name)
@@ -212,12 +213,6 @@ def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
 def _core(name: str) -> str:
     """A surname without its Arabic article: "al-Assad" -> "Assad"."""
     return re.sub(r"^(?:al|el|ad|as|ash)[-\s]", "", name, flags=re.I)
-
-
-def _fold(name: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def known_as(article: Article) -> list[tuple[str, str]]:
@@ -296,10 +291,14 @@ SEATS = {"White House": "USA", "State Department": "USA", "Pentagon": "USA", "Ov
          "Elysee": "FRA", "Élysée": "FRA", "Downing Street": "GBR", "Blue House": "KOR", "Zhongnanhai": "CHN"}
 
 
+def _spots(forms, text: str) -> list[re.Match]:
+    """Every whole-word occurrence in ``text`` of any of the forms."""
+    return [m for f in forms for m in _word_pattern(f).finditer(text)]
+
+
 def _mentions(ent: _Entity, text: str) -> list[tuple[str, str]]:
     """(text before, text after) around every mention of an entity's forms."""
-    return [(text[max(0, m.start() - 90): m.start()], text[m.end(): m.end() + 40])
-            for f in ent.forms for m in _word_pattern(f).finditer(text)]
+    return [(text[max(0, m.start() - 90): m.start()], text[m.end(): m.end() + 40]) for m in _spots(ent.forms, text)]
 
 
 def _why_not_actor(ent: _Entity, text: str, codes: set[str]) -> str | None:
@@ -611,7 +610,7 @@ _SPEAKS_BEFORE = re.compile(r"\b(?:according to|said|says|told|by)\s+(?:[\w.'’
 
 def _speaks_only(actor: Actor, text: str) -> bool:
     """Is the actor in this sentence only as the one who reports it ("..., Klingner said")?"""
-    spots = [m for f in (actor.name, *actor.aliases) for m in _word_pattern(f).finditer(text)]
+    spots = _spots((actor.name, *actor.aliases), text)
     return bool(spots) and all(
         _SPEAKS_AFTER.search(text[m.end():]) or _SPEAKS_BEFORE.search(text[: m.start()]) for m in spots)
 
@@ -630,7 +629,7 @@ def _only_as(actor: Actor, text: str) -> bool:
     ("the Russia-Ukraine war")?"""
     if actor.kind != ActorKind.state:
         return False
-    spots = [m for f in (actor.name, *actor.aliases) for m in _word_pattern(f).finditer(text)]
+    spots = _spots((actor.name, *actor.aliases), text)
     return bool(spots) and all(
         _LOCATION_OF.search(text[: m.start()]) or _COMPOUND_TOPIC.match(text, m.end())
         or re.search(r"[A-Z][\w.]*-$", text[: m.start()]) and re.match(r"\s+(?:war|conflict|ceasefire|border|crisis)\b", text[m.end():])
@@ -646,7 +645,7 @@ def participants(text: str, named: list[Actor], mentioned: list[Actor] = ()) -> 
     cut = cue.start() if cue else len(text)
 
     def first_mention(actor: Actor) -> int:
-        spots = [m.start() for f in (actor.name, *actor.aliases) for m in _word_pattern(f).finditer(text)]
+        spots = [m.start() for m in _spots((actor.name, *actor.aliases), text)]
         spots += [w.start() for w in _DEMONYM_WORD.finditer(text)
                   if actor.kind == ActorKind.state and actor.country and _demonym_code(w.group()) == actor.country]
         return min(spots, default=len(text))

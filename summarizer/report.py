@@ -25,7 +25,6 @@ import itertools
 import json
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from pydantic import ValidationError
 
 from .article import Article, parse_date
 from .errors import InputError
-from .grounding import country_code, surname
+from .grounding import country_code, fold_accents, surname
 from .schema import Actor, ArticleSummary, Conflict, ConflictEvent, Evidence, MatchKind, Meeting
 
 Result = tuple[Article, ArticleSummary]
@@ -424,9 +423,7 @@ def _conflict_row(doc: Doc, c: Conflict, counts: Counter) -> dict:
 
 def norm_name(name: str) -> str:
     """A name folded for comparison: accents, case, dots, a leading 'the' and punctuation dropped."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("’", "'").replace(".", "")
+    text = fold_accents(name).replace("’", "'").replace(".", "")
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"^the\s+", "", text.strip())
     return re.sub(r"[^\w]+", " ", text).strip()
