@@ -68,6 +68,9 @@ class _Part:
     first: ActorsPass
     events: EventsPass
     places: list[str]
+    actors: list  # built from ``drafts`` before the events pass adopted any name
+    actor_warnings: list[str]
+    adopted: bool
 
 
 class Summarizer:
@@ -139,9 +142,13 @@ class Summarizer:
         if len(chunks) > 1:
             log.info("article %s: %d chars, read in %d overlapping parts", a.id or "", len(a.text), len(chunks))
         parts = [await self._part(run, sentences) for sentences in chunks]
-        candidates = list({c.name: c for p in parts for c in p.candidates}.values())
-        drafts = [d for p in parts for d in p.drafts]
-        actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, run.warnings)
+        if len(parts) == 1 and not parts[0].adopted:  # the actors the events pass saw are the final ones
+            actors = parts[0].actors
+            run.warnings.extend(parts[0].actor_warnings)
+        else:
+            candidates = list({c.name: c for p in parts for c in p.candidates}.values())
+            drafts = [d for p in parts for d in p.drafts]
+            actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, run.warnings)
         events = EventsPass.model_construct(
             meetings={k: m for p in parts for k, m in p.events.meetings.items() if m is not None},
             conflicts=[c for p in parts for c in p.events.conflicts],
@@ -183,8 +190,9 @@ class Summarizer:
         drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in states] + first.drafts()
         order = {c.name: i for i, c in enumerate(candidates)}
         drafts.sort(key=lambda d: order.get(d.name, len(order)))
-        # The actors as the events pass sees them (warnings are given once, for the final list).
-        actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, [])
+        # The actors as the events pass sees them (their warnings are given once, with the final list).
+        actor_warnings: list[str] = []
+        actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, actor_warnings)
         meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2, sentences=sentences)
         ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors},
                "meeting_sents": meeting_sents}
@@ -194,9 +202,10 @@ class Summarizer:
         forced = EventsPass.forced_schema(meeting_sents, violence_sents) if local else None
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
         # Names the events pass used that the actors pass had not labelled as actors.
-        drafts += [ActorDraft(name=form, kind=guess_kind(form)) for form in (ctx.get("new_actors") or {}).values()]
+        adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in (ctx.get("new_actors") or {}).values()]
         places = [*first.places(), *cities, *settled_places, *(c.name for c in candidates if capital_of(c.name))]
-        return _Part(candidates=candidates, drafts=drafts, first=first, events=events, places=places)
+        return _Part(candidates=candidates, drafts=drafts + adopted, first=first, events=events, places=places,
+                     actors=actors, actor_warnings=actor_warnings, adopted=bool(adopted))
 
     def _provenance(self, run: _Run) -> Provenance:
         t, a = run.template, run.article
