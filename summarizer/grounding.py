@@ -427,7 +427,7 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
     words = low.split()
     if low in _STOP or low in _CALENDAR or words[0] in _CALENDAR or len(name) < 2:
         return False
-    if all(w in _TITLE_WORDS or w in _STOP for w in words):
+    if _office_only(words):
         return False
     if re.fullmatch(r"[\d\W]+", name) or name.startswith("VOA"):
         return False
@@ -445,11 +445,16 @@ def _keep(name: str, sentence_start: bool, text: str) -> bool:
     return True
 
 
+def _office_only(words: list[str]) -> bool:
+    """Lower-cased words that are only an office and small words ("national security adviser")."""
+    return all(w in _TITLE_WORDS or w in _STOP for w in words)
+
+
 def is_name(form: str, text: str) -> bool:
     """Could this string the model wrote be a name of its own in the text? Not an office alone ("National
     Security Adviser"), not a piece of an abbreviation or compound ("Kenya-U" of "Kenya-U.S.")."""
     words = form.lower().split()
-    if all(w in _TITLE_WORDS or w in _STOP for w in words):
+    if _office_only(words):
         return False
     if is_country(form):
         return True
