@@ -183,7 +183,7 @@ class Summarizer:
         names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
         request = (t.render("article", numbered=a.numbered(sentences), **shared) + "\n\n"
                    + t.render("passes.actors", names=names, people=people, **shared))
-        forced = ActorsPass.forced_schema(names, with_headline=not a.title) if local else None
+        forced = ActorsPass.forced_schema(names, with_headline=not a.title, sentences=len(a.sentences)) if local else None
         ctx: dict = {"article": a, "warnings": run.warnings}
         first: ActorsPass = (await self._call(run, "actors", request, ctx, forced)).value
         drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people]

@@ -102,6 +102,8 @@ def cassette(name: str) -> Iterator:
     path = CASSETTES / f"{name}.yaml"
     if not RECORDING and not path.is_file():
         pytest.fail(f"missing cassette {path}: record it with SUMMARIZER_RECORD=1 (needs the [local] extra)")
+    if RECORDING:  # record mode "all" keeps what the file held: start afresh, so no stale exchange stays in it
+        path.unlink(missing_ok=True)
     with cassette_vcr().use_cassette(f"{name}.yaml") as cas:
         yield cas
 
