@@ -191,7 +191,7 @@ def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
 
 def _key(name: str) -> str:
     """A name reduced to its letters and digits: "U. S." and "U.S." meet."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, name.casefold()))
 
 
 def _known(names: list[str], ctx: dict[str, Any], what: str) -> list[str]:

@@ -556,14 +556,13 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
                     found[name] = Candidate(name, title, owner)
                 elif (title and not current.title) or (owner and not current.country):
                     found[name] = Candidate(name, current.title or title, current.country or owner)
-    names = list(found)
+    size = {name: len(name.split()) for name in found}  # counted once: every pair of names is compared
     out = []
-    for name in names:
-        longer = [n for n in names if n != name and len(n.split()) > len(name.split())
-                  and (n.endswith(" " + name) or (len(name.split()) == 1 and n.startswith(name + " ")))]
-        if longer and len(name.split()) <= 2:  # "Lavrov" is "Sergei Lavrov", "Kim" is "Kim Jong Un"
-            continue
-        if any(_GROUP_NOUN.fullmatch(n[len(name):]) for n in names if n.startswith(name + " ")):
+    for name, k in size.items():
+        if k <= 2 and any(m > k and (n.endswith(" " + name) or (k == 1 and n.startswith(name + " ")))
+                          for n, m in size.items()):
+            continue  # "Lavrov" is "Sergei Lavrov", "Kim" is "Kim Jong Un"
+        if any(_GROUP_NOUN.fullmatch(n[len(name):]) for n in found if n.startswith(name + " ")):
             continue  # "Village de Dieu" is the "Village de Dieu gang"
         out.append(found[name])
     return out[:limit]
