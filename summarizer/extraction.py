@@ -203,12 +203,19 @@ def _known(names: list[str], ctx: dict[str, Any], what: str) -> list[str]:
     return [n for n in names if n not in unknown]
 
 
-def _resolve(names: list[str], ctx: dict[str, Any]) -> list[str]:
-    """Map each name to the actor it designates: by its canonical name or an alias, else by the longest actor
-    name it contains ("east Libya military strongman Khalifa Haftar" -> "Khalifa Haftar"); else keep it."""
+def _forms(ctx: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Every form of every listed actor, case-folded and as a key (see _key), to its canonical name: built once
+    for all the names of an answer."""
     index = ctx.get("actor_index") or {}
     by_form = {f.casefold(): canonical for canonical, forms in index.items() for f in forms}
     by_key = {_key(f): canonical for canonical, forms in index.items() for f in forms}
+    return by_form, by_key
+
+
+def _resolve(names: list[str], by_form: dict[str, str], by_key: dict[str, str]) -> list[str]:
+    """Map each name to the actor it designates (``by_form``, ``by_key``: see _forms): by its canonical name or an
+    alias, else by the longest actor name it contains ("east Libya military strongman Khalifa Haftar" ->
+    "Khalifa Haftar"); else keep it."""
     out = []
     for name in names:
         if name.casefold() in by_form or _key(name) in by_key:
@@ -295,9 +302,10 @@ class EventsPass(_Draft):
             return self
         n = len(article.sentences)
         items = [(k, m) for k, m in self.meetings.items() if m is not None]
+        forms = _forms(ctx)
         problems: dict[int, str] = {}
         for i, (key, m) in enumerate(items):
-            m.who = _known(_resolve(m.who, ctx)[:MAX_NAMES], ctx, f"meeting {key}")
+            m.who = _known(_resolve(m.who, *forms)[:MAX_NAMES], ctx, f"meeting {key}")
             if not m.who:
                 problems[i] = f"meeting {key} names no actor of the list: use the names exactly as listed"
             elif not key.isdigit() or not 1 <= int(key) <= n:
@@ -316,7 +324,7 @@ class EventsPass(_Draft):
                 self.meetings[str(sent)] = m
         problems = {}
         for i, c in enumerate(self.conflicts):
-            c.sides = _known(_resolve(c.sides, ctx)[:MAX_NAMES], ctx, f"conflict {c.name!r}")
+            c.sides = _known(_resolve(c.sides, *forms)[:MAX_NAMES], ctx, f"conflict {c.name!r}")
             c.sents = sorted({x for x in c.sents if 1 <= x <= n})[:MAX_SENTENCES]
             if not c.sents:
                 problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {n})"
