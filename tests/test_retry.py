@@ -9,8 +9,9 @@ import time
 import pytest
 from pydantic import BaseModel, ValidationInfo, model_validator
 
+from summarizer.article import Article
 from summarizer.config import Settings
-from summarizer.extraction import _context
+from summarizer.extraction import ActorsPass, _context
 from summarizer.errors import AuthenticationFailed, LLMError, OutputInvalid, RateLimited, ServerUnavailable
 from summarizer.llm import LLM, RetryPolicy
 
@@ -139,3 +140,16 @@ def test_messages_reach_the_server_verbatim_and_validators_get_their_context():
     assert result.value.answer == "yes"
     assert server.bodies[0]["messages"][0]["content"] == text
     assert context["seen"] == "the article"
+
+
+def test_a_pass_model_is_reasked_when_its_validator_rejects_the_answer():
+    """The pass models are instructor ResponseSchemas (used as they are): their validators still re-ask."""
+    article = Article(text="Sergei Lavrov met Sameh Shoukry in Cairo on Monday.", id="t")
+    bad = (200, {}, completion_body(json.dumps({"summary": [1], "names": {"Vladimir Putin": "person"}})), 0.0)
+    good = (200, {}, completion_body(json.dumps({"summary": [1], "names": {"Sergei Lavrov": "person"}})), 0.0)
+    with StubServer([bad, good]) as server:
+        result = _llm(server.base_url, reasks=1).structured(
+            ActorsPass, [{"role": "user", "content": "hi"}], {"article": article})
+    assert type(result.value) is ActorsPass and result.value.names == {"Sergei Lavrov": "person"}
+    assert result.usage.reasks == 1 and "'Vladimir Putin' does not occur" in result.errors[0]
+    assert "Vladimir Putin" in server.bodies[1]["messages"][-1]["content"]
