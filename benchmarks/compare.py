@@ -1,5 +1,5 @@
-"""Side by side on the dev set: the single-call baseline and the default pipeline, interleaved article by article
-against the same warm local server, then both scored against the gold files.
+"""Side by side on the dev set: the single-call baseline and the default pipeline in the same run, against the
+same warm local server, then both scored against the gold files.
 
     python benchmarks/compare.py [--templates single extract] [--ids ...] [--out results/compare] [--record]
 
