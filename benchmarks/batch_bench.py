@@ -9,7 +9,6 @@ injected 429 and 500 answers, checked for completeness (every article summarized
     python benchmarks/batch_bench.py                       # 1,000 articles, 500 ms, concurrency 1 8 32 64
     python benchmarks/batch_bench.py -n 200 --latency 0.2  # quicker
     python benchmarks/batch_bench.py --layer-only          # only the batch layer (pipeline replaced), ~1 min
-    python benchmarks/batch_bench.py --memoize-country-code  # what-if: the pipeline's main CPU cost removed
 
 It also measures the pipeline alone (one article after another) and the batch layer alone (the pipeline replaced
 by a wait of the requests' latency returning the summary it made), which tells the two costs apart.
@@ -146,16 +145,6 @@ def pipeline_cpu(base_url: str, n: int) -> float:
     return asyncio.run(go())
 
 
-def memoize_country_code() -> None:
-    """What-if: grounding.country_code memoized (a pure function of its arguments), patched where it is used."""
-    import functools
-
-    from summarizer import grounding, normalize
-
-    cached = functools.lru_cache(maxsize=65536)(grounding.country_code)
-    grounding.country_code = normalize.country_code = cached
-
-
 def main() -> None:
     global ARTICLE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -170,19 +159,14 @@ def main() -> None:
     parser.add_argument("--cassette", type=Path, default=CASSETTE)
     parser.add_argument("--article", type=Path, default=ARTICLE, help="The .txt article the cassette recorded.")
     parser.add_argument("--layer-only", action="store_true", help="Only the batch layer's runs (quick).")
-    parser.add_argument("--memoize-country-code", action="store_true",
-                        help="What-if: memoize grounding.country_code, the pipeline's main CPU cost (not in the package).")
     args = parser.parse_args()
     ARTICLE = args.article
     logging.basicConfig(level=logging.ERROR)
-    if args.memoize_country_code:
-        memoize_country_code()
     if not args.cassette.is_file():
         raise SystemExit(f"missing {args.cassette}: record it first (SUMMARIZER_RECORD=1 pytest tests/test_cassettes.py)")
 
     print(f"batch benchmark: stub latency {args.latency * 1000:.0f} ms, {REQUESTS_PER_ARTICLE} requests per article, "
-          f"answers from {args.cassette.name}, cache off"
-          + (", WHAT-IF: country_code memoized" if args.memoize_country_code else ""))
+          f"answers from {args.cassette.name}, cache off")
     with tempfile.TemporaryDirectory() as tmp, StubProcess(args.cassette, args.latency) as stub:
         workdir = Path(tmp)
         made = warm_up(stub.base_url, workdir)
