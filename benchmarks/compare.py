@@ -84,10 +84,9 @@ def main() -> int:
 
 
 def _recorder(article_id: str):
-    from tests.conftest import CASSETTES, cassette_vcr
+    from tests.conftest import recording
 
-    (CASSETTES / "dev" / f"{article_id}.yaml").unlink(missing_ok=True)  # "all" would keep the old exchanges
-    return cassette_vcr(record_mode="all").use_cassette(f"dev/{article_id}.yaml")
+    return recording(f"dev/{article_id}")
 
 
 if __name__ == "__main__":

@@ -97,14 +97,19 @@ def llm_env(monkeypatch, live_base_url) -> dict[str, str]:
     return env
 
 
+def recording(name: str):
+    """A cassette recorded afresh: record mode "all" keeps what the file held, so the old file goes first and no
+    stale exchange stays in it."""
+    (CASSETTES / f"{name}.yaml").unlink(missing_ok=True)
+    return cassette_vcr(record_mode="all").use_cassette(f"{name}.yaml")
+
+
 @contextlib.contextmanager
 def cassette(name: str) -> Iterator:
     path = CASSETTES / f"{name}.yaml"
     if not RECORDING and not path.is_file():
         pytest.fail(f"missing cassette {path}: record it with SUMMARIZER_RECORD=1 (needs the [local] extra)")
-    if RECORDING:  # record mode "all" keeps what the file held: start afresh, so no stale exchange stays in it
-        path.unlink(missing_ok=True)
-    with cassette_vcr().use_cassette(f"{name}.yaml") as cas:
+    with (recording(name) if RECORDING else cassette_vcr().use_cassette(f"{name}.yaml")) as cas:
         yield cas
 
 
