@@ -455,7 +455,7 @@ _PHONE = re.compile(r"\b(?:phone|telephone|call(?:ed)?|spoke by)\b", re.I)
 _VIDEO = re.compile(r"\b(?:video(?:conference| call| link)?|virtual(?:ly)?|online)\b", re.I)
 _MULTI = re.compile(r"\b(?:summit|conference|G7|G20|Group of Seven|gathering|forum|assembly|ministerial)\b", re.I)
 _TOPIC_CUE = re.compile(r"\b(?:discuss\w*|talk\w* (?:on|about)|focus\w* on|on|about|over|regarding)\b", re.I)
-_EVENT_TYPES = [
+_EVENT_TYPES = [(kind, re.compile(rf"\b(?:{words})\b", re.I)) for kind, words in [
     (EventType.air_strike, r"air ?strikes?|airstrikes?|air raids?|bombing raids?|warplanes?"),
     (EventType.drone_strike, r"drones?"),
     (EventType.missile_strike, r"missiles?|rockets?"),
@@ -465,18 +465,18 @@ _EVENT_TYPES = [
     (EventType.clash, r"clash(?:es|ed)?|fighting|battles?|fought"),
     (EventType.shooting, r"shoot\w*|shot|gunmen|gunfire|opened fire"),
     (EventType.attack, r"attack\w*|raids?|storm\w*|ambush\w*|assault\w*|killed|massacre"),
-]
+]]  # in order of precedence: a sentence's event is the first type it names
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 _COUNT = r"(\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r"|dozens?|hundreds?)"
-_KILLED = [
+_KILLED = re.compile(r"kill|dead|died|death toll|left|leaving", re.I), [
     re.compile(rf"\b(?:killing|killed|kills|left|leaving)\s+(?:at least\s+|more than\s+|about\s+|nearly\s+)?{_COUNT}\b", re.I),
     re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+|have been\s+|had been\s+)?(?:killed|dead|died)\b", re.I),
     re.compile(rf"\bdeath toll\b.*?\b(?:to|of|at)\s+{_COUNT}\b", re.I),
     re.compile(rf"\bshooting dead\s+{_COUNT}\b", re.I),
 ]
-_INJURED = [
+_INJURED = re.compile(r"injur|wound|hurt", re.I), [
     re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+)?(?:injured|wounded|hurt)\b", re.I),
     re.compile(rf"\b(?:injuring|wounding)\s+(?:at least\s+|more than\s+)?{_COUNT}\b", re.I),
 ]
@@ -489,7 +489,10 @@ def _number(text: str) -> int | None:
     return _NUMBER_WORDS.get(low)
 
 
-def _count(patterns: list[re.Pattern], sentence: str) -> int | None:
+def _count(rule: tuple[re.Pattern, list[re.Pattern]], sentence: str) -> int | None:
+    gate, patterns = rule
+    if not gate.search(sentence):  # every pattern needs one of the gate's words: one quick scan rules most out
+        return None
     for pattern in patterns:
         hit = pattern.search(sentence)
         if hit and _number(hit.group(1)) is not None:
@@ -756,7 +759,7 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
 def event_in(ctx: Context, n: int) -> ConflictEvent | None:
     """The violent event a sentence reports (type, place, date, casualties), if it reports one."""
     text = ctx.sentence(n)
-    kind = next((t for t, pattern in _EVENT_TYPES if re.search(rf"\b(?:{pattern})\b", text, re.I)), None)
+    kind = next((t for t, pattern in _EVENT_TYPES if pattern.search(text)), None)
     if kind is None:
         return None
     places = places_in(text, ctx.places)
