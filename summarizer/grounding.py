@@ -162,6 +162,14 @@ def _geo() -> tuple[dict[str, str], dict[str, str]]:
     return names, capitals
 
 
+def load_tables() -> None:
+    """Build the lookup tables now rather than on first use (the batch job does this once before it starts)."""
+    _geo()
+    _largest_cities()
+    _subdivisions()
+    country_code("Egypt", fuzzy=False)  # pycountry reads its country database on first lookup
+
+
 def capital_of(name: str) -> str | None:
     """The alpha-3 code of the country whose capital is ``name`` ("Damascus" -> SYR), else None."""
     return _geo()[1].get(name)

@@ -5,6 +5,7 @@ limits, rate limits, fatal errors, and the Ray engine."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib.util
 import json
 import os
@@ -20,7 +21,7 @@ from typer.testing import CliRunner
 
 from summarizer import ArticleSummary, asummarize_many, summarize_many
 from summarizer.article import Article, read_text_file
-from summarizer.batch import Budget, RateLimiter, ResultsFile, cache_key
+from summarizer.batch import Budget, RateLimiter, ResultsFile, SteadyHeap, cache_key
 from summarizer.cli import app
 from summarizer.config import LOCAL_MODEL_NAME, Settings
 
@@ -342,6 +343,21 @@ def test_python_api_in_memory_and_async(stub):
     assert [r["id"] for r in result.records] == ["lavrov-cairo", "rec"] and all(r["ok"] for r in result.records)
     again = asyncio.run(asummarize_many([article], settings=settings_for(stub.base_url), progress=False))
     assert again.cached == 1 and again.records[0]["summary"]["provenance"]["article_id"] == "lavrov-cairo"
+
+
+def test_the_heap_is_frozen_after_the_first_article_and_unfrozen_at_the_end(stub, monkeypatch):
+    frozen = []
+    settle = SteadyHeap.settle
+
+    def watched(self):
+        settle(self)
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(SteadyHeap, "settle", watched)
+    result = summarize_many(seed_records(3, "heap"), settings=settings_for(stub.base_url), progress=False, cache=False)
+    assert [r["ok"] for r in result.records] == [True, True, True]
+    assert len(frozen) == 3 and all(n > 50_000 for n in frozen)  # from the first article on, the rest of the run
+    assert gc.get_freeze_count() == 0
 
 
 def test_bad_options_are_one_line_errors(stub, tmp_path):
