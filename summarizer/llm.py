@@ -281,9 +281,10 @@ class LLM:
 # instructor wraps a plain create function (``instructor.patch(create=...)``) rather than the openai client's typed
 # ``chat.completions.create``, for client CPU: the typed method walks every message and the whole JSON schema
 # against its TypedDict annotations on each call (a no-op for these plain dicts), and instructor's client class
-# re-scans the response model for async validators on each call (this package has none). Both together were about
-# a quarter of the client CPU per article in benchmarks/batch_bench.py. The request still goes through the openai
-# client (its documented ``post`` for raw requests): same base URL, auth, timeout, errors and response type.
+# adds one more scan of the response model for async validators per call (this package has none). In A/B runs of
+# the pipeline against the benchmark's stub server the two came to about a quarter of the client CPU per article.
+# The request still goes through the openai client (its documented ``post`` for raw requests): same base URL,
+# auth, timeout, errors and response type.
 
 
 def _body(params: dict[str, Any]) -> dict[str, Any]:
