@@ -728,6 +728,55 @@ def _merge_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
     return (a + [e for e in b if e.quote not in seen])[:MAX_EVIDENCE]
 
 
+_CONFLICT_NOUN = r"(?:civil war|war|conflict|insurgency|uprising|rebellion|fighting|crisis|offensive|invasion)"
+_CONFLICT_WORDS = {"war", "conflict", "insurgency", "uprising", "rebellion", "fighting", "crisis", "offensive",
+            "invasion", "violence", "the", "of", "in", "on", "and", "against", "between", "with", "over", "for"}
+_PROPER = r"[A-Z][\w'’.]*(?:-[A-Z][\w'’.]*)*"
+_NAME_BEFORE = re.compile(rf"\b((?:{_PROPER} ){{0,2}}{_PROPER})[ -]{_CONFLICT_NOUN}\b")  # "Russia-Ukraine war"
+_NAME_AFTER = re.compile(rf"\b{_CONFLICT_NOUN} in (?:the )?((?:{_PROPER} ){{0,2}}{_PROPER})")  # "war in Sudan"
+_NOT_A_NAME = {"the", "a", "an", "this", "that", "its", "his", "her", "their", "our", "last", "new", "but", "and"}
+
+
+def _supported(name: str, cited: str) -> bool:
+    """Is every specific word of a conflict's name (all but the generic "war", "conflict", ...; "civil" counts)
+    in its cited sentences (a demonym counting as its country: "Syrian" for "Syria"), and no country named
+    twice ("Ukraine-Ukraine war")?"""
+    words = [w for w in re.findall(r"[\w'’]+", name) if w.casefold() not in _CONFLICT_WORDS]
+    codes = [country_code(w, fuzzy=False) for w in words]
+    named = [c for c in codes if c]
+    if len(named) != len(set(named)):
+        return False
+    cited_codes = {country_code(w, fuzzy=False) for w in re.findall(r"[A-Z]\w+", cited)} - {None}
+    return all(re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", cited, re.I) or (c and c in cited_codes)
+               for w, c in zip(words, codes))
+
+
+def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str | None]:
+    """The name a conflict is given and, when it is not the model's, why: the model's name when its cited
+    sentences support it; else the article's own name for it in those sentences ("the Russia-Ukraine war",
+    "fighting in Sudan"); else "conflict in" the first of ``locations`` (the caller lists the places of its
+    violent sentences first). A small model tends to copy the name from the
+    prompt's worked example ("Syrian civil war" for a war in Libya)."""
+    name = " ".join(name.split())
+    if name and _supported(name, cited):
+        return name, None
+    found = None
+    for hit in _NAME_BEFORE.finditer(cited):
+        words = hit.group(1).split()
+        while words and words[0].casefold() in _NOT_A_NAME:
+            words = words[1:]
+        if words:
+            found = cited[hit.start(1) + hit.group(1).index(words[0]): hit.end()]
+            break
+    if found is None and (hit := _NAME_AFTER.search(cited)):
+        found = hit.group()
+    if found is None and locations:
+        found = f"conflict in {locations[0]}"
+    if found is None or found.casefold() == name.casefold():
+        return name, None
+    return found, f"conflict {name!r} renamed {found!r}: its cited sentences do not support that name"
+
+
 def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     """Conflicts with their places and the violent events their sentences report; duplicates merged."""
     by_name = ctx.by_name()
@@ -738,9 +787,13 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
             continue
         countries = [a.name for a in ctx.actors if a.kind == ActorKind.state]
         places = dedupe([p for n in d.sents for p in places_in(ctx.sentence(n), ctx.places + countries)])
-        named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, d.name)]
+        struck = [p for n in d.sents if violent(ctx.sentence(n)) for p in places_in(ctx.sentence(n), ctx.places + countries)]
+        name, why = conflict_name(d.name, " ".join(ctx.sentence(n) for n in sorted(set(d.sents))), dedupe(struck) or places)
+        if why:
+            ctx.warnings.append(why)
+        named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
         conflict = Conflict(
-            id=f"c{len(merged) + 1}", name=d.name, locations=dedupe(named + places)[:4],
+            id=f"c{len(merged) + 1}", name=name, locations=dedupe(named + places)[:4],
             parties=dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name]), status=d.status,
             events=[e for n in sorted(set(d.sents)) if (e := event_in(ctx, n)) is not None],
             evidence=sentence_evidence(ctx.article, d.sents),

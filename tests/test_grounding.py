@@ -14,6 +14,7 @@ from summarizer.normalize import (
     VIOLENCE_CUE,
     Context,
     build_actors,
+    conflict_name,
     cue_sentences,
     date_in,
     enrich,
@@ -305,3 +306,26 @@ def test_chunks_cover_every_sentence_with_overlap():
     assert all(sum(len(s.text) + 1 for s in p) <= 400 for p in parts)
     assert all(a[-2:] == b[:2] for a, b in zip(parts, parts[1:]))
     assert sorted({s.number for p in parts for s in p}) == list(range(1, 41))
+
+
+@pytest.mark.parametrize("name, cited, locations, expected", [
+    # the model's name stands when the cited sentences carry its words (a demonym counts as its country)
+    ("al-Shabab insurgency", "Al-Shabab militants attacked a base in Somalia on Monday.", ["Somalia"],
+     "al-Shabab insurgency"),
+    ("Syrian civil war", "Violence flared in Syria's Latakia, 14 years into the civil war.", ["Syria"],
+     "Syrian civil war"),
+    # copied from the prompt's example: the article's own name for it, else "conflict in" its first place
+    ("Syrian civil war", "Lavrov and Shoukry discussed Libya, where rival militias have fought for years.",
+     ["Libya", "Egypt"], "conflict in Libya"),
+    ("Ukraine-Ukraine war", "He will urge the G7 to focus on ending the Russia-Ukraine war.", ["Ukraine", "Russia"],
+     "Russia-Ukraine war"),
+    ("Ukraine civil war", "The war in Ukraine has killed thousands of soldiers.", ["Ukraine"], "war in Ukraine"),
+    ("Sudan conflict", "The Sudanese army clashed with the RSF. The civil war began in 2023.", ["Sudan"],
+     "Sudan conflict"),
+])
+def test_a_conflict_is_named_as_its_cited_sentences_support(name, cited, locations, expected):
+    got, why = conflict_name(name, cited, locations)
+    assert got == expected
+    assert (why is None) == (got == name)
+    if why:
+        assert repr(name) in why and repr(got) in why
