@@ -144,13 +144,34 @@ def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
         found = pycountry.countries.get(alpha_2=code2) if code2 else None
         if found:
             return found.alpha_3
-    if not fuzzy:
+    if not fuzzy or not _may_match_fuzzy(value):
         return None
     try:
         matches = pycountry.countries.search_fuzzy(value)
     except LookupError:
         return None
     return matches[0].alpha_3 if len(matches) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_haystack() -> str:
+    """Every string pycountry's ``countries.search_fuzzy`` compares a query with or looks for it in (each field of
+    each country and subdivision, and the initials of country names), lower-cased, as written and without
+    accents, one per line."""
+    fields = [v for db in (pycountry.countries, pycountry.subdivisions) for item in db for v in item._fields.values()
+              if isinstance(v, str)]
+    fields += ["".join(c for c in v if c.isupper()) for c in pycountry.countries
+               for v in (c._fields.get("name"), c._fields.get("official_name"), c._fields.get("comment")) if v]
+    lowered = [v.lower() for v in fields]
+    return "\n".join(lowered + [pycountry.remove_accents(v) for v in lowered])
+
+
+def _may_match_fuzzy(value: str) -> bool:
+    """False when pycountry's fuzzy search surely finds nothing: the query is in none of the strings it compares
+    with. Most names are not countries, and the search costs about 8 ms a name (11.7 s for the 1,473 names of
+    the 89 VOA stories; this check about 0.1 ms)."""
+    query = pycountry.remove_accents(value.strip().lower())
+    return "\n" in query or query in _fuzzy_haystack()
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +188,7 @@ def load_tables() -> None:
     _geo()
     _largest_cities()
     _subdivisions()
+    _fuzzy_haystack()
     country_code("Egypt", fuzzy=False)  # pycountry reads its country database on first lookup
 
 
