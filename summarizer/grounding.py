@@ -6,6 +6,7 @@ punctuation (mapped back to original offsets), then a fuzzy match with its score
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -144,20 +145,21 @@ def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
         found = pycountry.countries.get(alpha_2=code2) if code2 else None
         if found:
             return found.alpha_3
-    if not fuzzy or not _may_match_fuzzy(value):
-        return None
-    try:
-        matches = pycountry.countries.search_fuzzy(value)
-    except LookupError:
-        return None
-    return matches[0].alpha_3 if len(matches) == 1 else None
+    if not fuzzy or value.isupper() or not _may_match_fuzzy(value):
+        return None  # an acronym ("HNP", "DOJ") is an organization's, not a country's
+    # Exact matches only: a country's name in another form, or a province's or state's name ("Alabama",
+    # "Khyber Pakhtunkhwa"). pycountry's fuzzy search also takes partial matches, which give "Cherry" India,
+    # "Right" the United Kingdom and the Haitian police's "HNP" Micronesia (found in "Pohnpei").
+    with contextlib.suppress(LookupError):
+        return pycountry.countries.lookup(value).alpha_3
+    codes = {s.country.alpha_3 for s in pycountry.subdivisions.match(value)}
+    return codes.pop() if len(codes) == 1 else None
 
 
 @lru_cache(maxsize=1)
 def _fuzzy_haystack() -> str:
-    """Every string pycountry's ``countries.search_fuzzy`` compares a query with or looks for it in (each field of
-    each country and subdivision, and the initials of country names), lower-cased, as written and without
-    accents, one per line."""
+    """Every string pycountry compares a name with below (each field of each country and subdivision, and the
+    initials of country names), lower-cased, as written and without accents, one per line."""
     fields = [v for db in (pycountry.countries, pycountry.subdivisions) for item in db for v in item._fields.values()
               if isinstance(v, str)]
     fields += ["".join(c for c in v if c.isupper()) for c in pycountry.countries
@@ -167,9 +169,9 @@ def _fuzzy_haystack() -> str:
 
 
 def _may_match_fuzzy(value: str) -> bool:
-    """False when pycountry's fuzzy search surely finds nothing: the query is in none of the strings it compares
-    with. Most names are not countries, and the search costs about 8 ms a name (11.7 s for the 1,473 names of
-    the 89 VOA stories; this check about 0.1 ms)."""
+    """False when pycountry surely finds nothing: the name is in none of the strings it compares with. Most names
+    are not countries, and pycountry scans every country and subdivision per name (about 8 ms; 11.7 s for the
+    1,473 names of the 89 VOA stories), where this check takes about 0.1 ms."""
     query = pycountry.remove_accents(value.strip().lower())
     return "\n" in query or query in _fuzzy_haystack()
 

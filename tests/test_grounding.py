@@ -43,6 +43,9 @@ def test_align_exact_normalized_fuzzy_and_absent():
 def test_countries_through_maintained_libraries():
     assert [country_code(x) for x in ("Russia", "U.S.", "Turkey", "EGY", "Egyptian")] == ["RUS", "USA", "TUR", "EGY", "EGY"]
     assert country_code("Atlantis") is None
+    # a province or state by its exact name; no partial matches, no acronyms
+    assert [country_code(x) for x in ("Alabama", "Khyber Pakhtunkhwa", "Viet Nam")] == ["USA", "PAK", "VNM"]
+    assert [country_code(x) for x in ("HNP", "DOJ", "Cherry", "Right", "You")] == [None] * 5
     assert capital_of("Damascus") == "SYR" and capital_of("Derna") is None
     assert place_country("Cairo") == "EGY" and place_country("Libya") == "LBY"
 
