@@ -139,6 +139,8 @@ def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
         return value
     if re.fullmatch(r"[A-Z]{2}", value):
         return None  # "IS" is an armed group, not Iceland's code; "U.S." and "UK" are spelled out below
+    if len(value) <= 3 and not value.isupper():
+        return None  # a word, not a code: "It", "Can", "Col", "Mar" are not Italy, Canada, Colombia, Morocco
 
     for form in (value, value.replace(".", "")):
         code2 = countrynames.to_code(form)
@@ -150,8 +152,9 @@ def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
     # Exact matches only: a country's name in another form, or a province's or state's name ("Alabama",
     # "Khyber Pakhtunkhwa"). pycountry's fuzzy search also takes partial matches, which give "Cherry" India,
     # "Right" the United Kingdom and the Haitian police's "HNP" Micronesia (found in "Pohnpei").
-    with contextlib.suppress(LookupError):
-        return pycountry.countries.lookup(value).alpha_3
+    if len(value) > 3:  # a name, not a code
+        with contextlib.suppress(LookupError):
+            return pycountry.countries.lookup(value).alpha_3
     codes = _subdivision_countries().get(pycountry.remove_accents(value.lower()), frozenset())
     return next(iter(codes)) if len(codes) == 1 else None
 
@@ -181,7 +184,8 @@ def _geo() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def load_tables() -> None:
-    """Build the lookup tables now rather than on first use (the batch job does this once before it starts)."""
+    """Build the lookup tables now rather than on first use (the batch job does it with its first article, before
+    it freezes what is alive)."""
     _geo()
     _largest_cities()
     _subdivisions()

@@ -46,6 +46,7 @@ def test_countries_through_maintained_libraries():
     # a province or state by its exact name; no partial matches, no acronyms
     assert [country_code(x) for x in ("Alabama", "Khyber Pakhtunkhwa", "Viet Nam")] == ["USA", "PAK", "VNM"]
     assert [country_code(x) for x in ("HNP", "DOJ", "Cherry", "Right", "You")] == [None] * 5
+    assert [country_code(x) for x in ("It", "In", "Can", "Col", "Mar")] == [None] * 5  # words, not codes
     assert capital_of("Damascus") == "SYR" and capital_of("Derna") is None
     assert place_country("Cairo") == "EGY" and place_country("Libya") == "LBY"
 
