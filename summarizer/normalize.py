@@ -730,7 +730,7 @@ def _merge_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
 
 _CONFLICT_NOUN = r"(?:civil war|war|conflict|insurgency|uprising|rebellion|fighting|crisis|offensive|invasion)"
 _CONFLICT_WORDS = {"war", "conflict", "insurgency", "uprising", "rebellion", "fighting", "crisis", "offensive",
-            "invasion", "violence", "the", "of", "in", "on", "and", "against", "between", "with", "over", "for"}
+                   "invasion", "violence", "the", "of", "in", "on", "and", "against", "between", "with", "over", "for"}
 _PROPER = r"[A-Z][\w'’.]*(?:-[A-Z][\w'’.]*)*"
 _NAME_BEFORE = re.compile(rf"\b((?:{_PROPER} ){{0,2}}{_PROPER})[ -]{_CONFLICT_NOUN}\b")  # "Russia-Ukraine war"
 _NAME_AFTER = re.compile(rf"\b{_CONFLICT_NOUN} in (?:the )?((?:{_PROPER} ){{0,2}}{_PROPER})")  # "war in Sudan"
@@ -752,11 +752,11 @@ def _supported(name: str, cited: str) -> bool:
 
 
 def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str | None]:
-    """The name a conflict is given and, when it is not the model's, why: the model's name when its cited
-    sentences support it; else the article's own name for it in those sentences ("the Russia-Ukraine war",
-    "fighting in Sudan"); else "conflict in" the first of ``locations`` (the caller lists the places of its
-    violent sentences first). A small model tends to copy the name from the
-    prompt's worked example ("Syrian civil war" for a war in Libya)."""
+    """The name a conflict is given, with a warning unless it is the model's name supported by the conflict's
+    cited sentences. A small model tends to copy the name from the prompt's worked example ("Syrian civil war"
+    for a war in Libya). An unsupported name gives way to the article's own name for the conflict in those
+    sentences ("the Russia-Ukraine war", "fighting in Sudan"), else to "conflict in" the first of
+    ``locations`` (the caller lists the places of its violent sentences first), else it stays, flagged."""
     name = " ".join(name.split())
     if name and _supported(name, cited):
         return name, None
@@ -772,7 +772,9 @@ def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str
         found = hit.group()
     if found is None and locations:
         found = f"conflict in {locations[0]}"
-    if found is None or found.casefold() == name.casefold():
+    if found is None:
+        return name, f"conflict {name!r}: its cited sentences do not support that name, and give no other"
+    if found.casefold() == name.casefold():
         return name, None
     return found, f"conflict {name!r} renamed {found!r}: its cited sentences do not support that name"
 

@@ -333,3 +333,8 @@ def test_a_conflict_is_named_as_its_cited_sentences_support(name, cited, locatio
     assert (why is None) == (got == name)
     if why:
         assert repr(name) in why and repr(got) in why
+
+
+def test_an_unsupported_conflict_name_with_nothing_to_replace_it_stays_flagged():
+    assert conflict_name("Syrian civil war", "Gunmen attacked a village at dawn.", []) == (
+        "Syrian civil war", "conflict 'Syrian civil war': its cited sentences do not support that name, and give no other")
