@@ -64,6 +64,12 @@ class StubProcess:
         self.stats = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
 
 
+def bench_settings(base_url: str, max_retries: int = 6) -> Settings:
+    """The client settings of every run here: the stub server as a llama.cpp-style endpoint."""
+    return Settings(api_key="sk-bench-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME, local=False,
+                    response_format="json_object", max_retries=max_retries, timeout=60)
+
+
 def distinct(text: str, i: int) -> str:
     """The article with a closing line of its own, so no text-keyed memo can make article 2..N cheaper than the
     first (real batches do not repeat articles); the stub still answers with the recorded seed answers."""
@@ -82,8 +88,7 @@ def run(base_url: str, n: int, concurrency: int, workdir: Path, tag: str) -> dic
     """One batch run; wall time, CPU time and the output's checks."""
     src, out = workdir / f"{tag}.jsonl", workdir / f"{tag}-results.jsonl"
     write_articles(src, n)
-    settings = Settings(api_key="sk-bench-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME, local=False,
-                        response_format="json_object", max_retries=6, timeout=60)
+    settings = bench_settings(base_url)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     summary = summarize_many([str(src)], out, settings=settings, concurrency=concurrency, cache=False, progress=False)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
@@ -133,8 +138,7 @@ def pipeline_cpu(base_url: str, n: int) -> float:
     from summarizer.pipeline import Summarizer
 
     article = read_text_file(ARTICLE)
-    settings = Settings(api_key="sk-bench-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME, local=False,
-                        response_format="json_object", max_retries=6, timeout=60)
+    settings = bench_settings(base_url)
 
     async def go() -> float:
         with Summarizer(settings) as summarizer:
@@ -163,8 +167,7 @@ def library_floor(base_url: str, cassette: Path, n: int) -> float:
 
     recorded = [json.loads(i["request"]["body"] if isinstance(i["request"]["body"], str) else i["request"]["body"]["string"])
                 for i in yaml.safe_load(cassette.read_text())["interactions"]]
-    settings = Settings(api_key="sk-bench-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME, local=False,
-                        response_format="json_object", max_retries=6, timeout=60)
+    settings = bench_settings(base_url)
     llm = LLM(settings)
 
     async def go() -> float:
@@ -194,8 +197,7 @@ def new_names_cpu() -> tuple[float, float]:
 
     def cpu_of(article, cassette: Path) -> float:
         with StubProcess(cassette, 0.0) as stub:
-            settings = Settings(api_key="sk-bench-not-a-secret", base_url=stub.base_url, model=LOCAL_MODEL_NAME,
-                                local=False, response_format="json_object", max_retries=0, timeout=60)
+            settings = bench_settings(stub.base_url, max_retries=0)
 
             async def one() -> float:
                 with Summarizer(settings) as summarizer:

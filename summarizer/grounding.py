@@ -151,10 +151,10 @@ def country_code(value: str | None, *, fuzzy: bool = True) -> str | None:
         return None  # an acronym ("HNP", "DOJ") is an organization's, not a country's
     # Exact matches only: a country's name in another form, or a province's or state's name ("Alabama",
     # "Khyber Pakhtunkhwa"). pycountry's fuzzy search also takes partial matches, which give "Cherry" India,
-    # "Right" the United Kingdom and the Haitian police's "HNP" Micronesia (found in "Pohnpei").
-    if len(value) > 3:  # a name, not a code
-        with contextlib.suppress(LookupError):
-            return pycountry.countries.lookup(value).alpha_3
+    # "Right" the United Kingdom and the Haitian police's "HNP" Micronesia (found in "Pohnpei"). Shorter words and
+    # all-capital ones have been turned away above, so no lookup here matches a code.
+    with contextlib.suppress(LookupError):
+        return pycountry.countries.lookup(value).alpha_3
     codes = _subdivision_countries().get(pycountry.remove_accents(value.lower()), frozenset())
     return next(iter(codes)) if len(codes) == 1 else None
 

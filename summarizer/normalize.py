@@ -783,14 +783,16 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     """Conflicts with their places and the violent events their sentences report; duplicates merged."""
     by_name = ctx.by_name()
     merged: list[Conflict] = []
+    known_places = ctx.places + [a.name for a in ctx.actors if a.kind == ActorKind.state]
     for d in drafts.conflicts:
-        if not any(violent(ctx.sentence(n)) for n in d.sents):
+        struck = {n: violent(ctx.sentence(n)) for n in d.sents}
+        if not any(struck.values()):
             ctx.warnings.append(f"conflict {d.name!r} dropped: its sentences report no violence (a dispute, not a conflict)")
             continue
-        countries = [a.name for a in ctx.actors if a.kind == ActorKind.state]
-        places = dedupe([p for n in d.sents for p in places_in(ctx.sentence(n), ctx.places + countries)])
-        struck = [p for n in d.sents if violent(ctx.sentence(n)) for p in places_in(ctx.sentence(n), ctx.places + countries)]
-        name, why = conflict_name(d.name, " ".join(ctx.sentence(n) for n in sorted(set(d.sents))), dedupe(struck) or places)
+        where = {n: places_in(ctx.sentence(n), known_places) for n in d.sents}
+        places = dedupe([p for n in d.sents for p in where[n]])
+        violence_places = dedupe([p for n in d.sents if struck[n] for p in where[n]])
+        name, why = conflict_name(d.name, " ".join(ctx.sentence(n) for n in sorted(set(d.sents))), violence_places or places)
         if why:
             ctx.warnings.append(why)
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
