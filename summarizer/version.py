@@ -1,0 +1,9 @@
+"""Versions that identify what produced a summary.
+
+``PIPELINE_VERSION`` names the pipeline's code and rule data (candidate finding, grounding, normalization).
+Bump it whenever a change can alter a summary for the same model answer: it is recorded in every summary's
+provenance and is part of the batch cache key, so a rule change never serves stale cached summaries.
+"""
+
+__version__ = "0.2.0"
+PIPELINE_VERSION = "2026.12.1"
