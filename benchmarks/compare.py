@@ -1,12 +1,16 @@
 """Side by side on the dev set: the single-call baseline and the default pipeline in the same run, against the
 same warm local server, then both scored against the gold files.
 
-    python benchmarks/compare.py [--templates single extract] [--ids ...] [--out results/compare] [--record]
+    python benchmarks/compare.py [--split dev|validation] [--templates single extract] [--ids ...]
+                                 [--out results/compare] [--record]
 
 By default each template runs over all articles in turn (--interleaved alternates them).
 Prints one evaluation table per template (with seconds per article) and a summary line with the median seconds
 and the mean F1 of each. With --record, the default template's exchanges are recorded as the dev-set cassettes
-(cassettes/dev/<id>.yaml) that tests/test_cassettes.py replays. Needs the `[local]` extra.
+(cassettes/<split>/<id>.yaml) that tests/test_cassettes.py replays. Needs the `[local]` extra.
+
+Splits: ``dev`` (eval/gold, seeds/dev.jsonl and the seed) is what rules and prompts are tuned on;
+``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on.
 """
 
 from __future__ import annotations
@@ -32,8 +36,15 @@ from summarizer.local import ensure_server  # noqa: E402
 from summarizer.render import eval_table  # noqa: E402
 
 
+SPLITS = {
+    "dev": ("eval/gold", ("seeds/dev.jsonl", "seeds/lavrov-cairo.txt")),
+    "validation": ("eval/gold-validation", ("seeds/validation.jsonl",)),
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
     parser.add_argument("--templates", nargs="+", default=["single", "extract"])
     parser.add_argument("--ids", nargs="*", help="only these gold ids")
     parser.add_argument("--out", type=Path, default=Path("results/compare"))
@@ -44,9 +55,10 @@ def main() -> int:
                              "batch run)")
     args = parser.parse_args()
 
-    gold = load_gold(ROOT / "eval" / "gold")
+    gold_dir, sources = SPLITS[args.split]
+    gold = load_gold(ROOT / gold_dir)
     ids = args.ids or list(gold)
-    texts = {a.id: a for src in (ROOT / "seeds" / "dev.jsonl", ROOT / "seeds" / "lavrov-cairo.txt") for a in read_articles(src)}
+    texts = {a.id: a for src in sources for a in read_articles(ROOT / src)}
     preds: dict[str, dict] = {t: {} for t in args.templates}
     if args.interleaved:
         runs = [(n, article_id, template) for n, article_id in enumerate(ids, 1) for template in args.templates]
@@ -57,7 +69,7 @@ def main() -> int:
             # The settings of the cassette tests: only the base URL differs, and it is not in the request body.
             settings = Settings(api_key="sk-test-not-a-secret", base_url=base_url, model=LOCAL_MODEL_NAME,
                                 local=False, response_format="json_object", max_retries=0, template=template)
-            recorder = _recorder(article_id) if args.record and template == "extract" else nullcontext()
+            recorder = _recorder(args.split, article_id) if args.record and template == "extract" else nullcontext()
             started = time.perf_counter()
             with recorder, Summarizer(settings) as summarizer:
                 summary = summarizer.summarize(texts[article_id])
@@ -83,10 +95,10 @@ def main() -> int:
     return 0
 
 
-def _recorder(article_id: str):
+def _recorder(split: str, article_id: str):
     from tests.conftest import recording
 
-    return recording(f"dev/{article_id}")
+    return recording(f"{split}/{article_id}")
 
 
 if __name__ == "__main__":

@@ -140,15 +140,39 @@ def schema() -> None:
 
 
 @app.command()
-def models(model_path: ModelPath = None, verbose: Verbose = 0) -> None:
-    """Show the embedded model: parts, assembled file, checksum state, running server."""
+def templates(
+    templates_dir: Annotated[Optional[Path], typer.Option("--templates", help="A folder of your own templates "
+                                                           "(they take precedence over the built-in ones).")] = None,
+) -> None:
+    """List the prompt templates (built-in and your own), each loaded and validated."""
     from rich.table import Table
 
-    from .local import status
+    from .prompts import available
+
+    with errors_as_exit():
+        table = Table("name", "version", "strategy", "description")
+        for t in available(templates_dir):
+            table.add_row(t.name, t.version, t.strategy, t.description)
+        Console().print(table)
+
+
+@app.command()
+def models(
+    model_path: ModelPath = None,
+    test: Annotated[bool, typer.Option("--test/--no-test", help="Start the model, run a test completion and "
+                                       "measure this machine's prompt and generation rates.")] = True,
+    verbose: Verbose = 0,
+) -> None:
+    """Check the embedded model on this machine: llama.cpp build and CPU features, model file and checksum,
+    a test completion, prompt and generation rates."""
+    from rich.table import Table
+
+    from .doctor import report
 
     _logging(verbose)
     with errors_as_exit():
-        info = status(_settings(model_path=model_path))
+        with _status() as progress:
+            info = report(_settings(model_path=model_path), test=test, progress=progress)
         table = Table(show_header=False, box=None)
         for key, value in info.items():
             table.add_row(f"[bold]{key}[/]", str(value) if value is not None else "-")

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -191,6 +192,52 @@ def _tail(path: Path, lines: int = 15) -> str:
         return "(no log)"
 
 
+def describe_exit(returncode: int) -> str:
+    """'killed by SIGSEGV (signal 11)' or 'exited with code 1'."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"killed by {name} (signal {-returncode})"
+    return f"exited with code {returncode}"
+
+
+def _last_log_lines(path: Path, lines: int = 3) -> str:
+    """The last non-empty lines of a log, joined on one line."""
+    tail = [line.strip() for line in _tail(path, 40).splitlines() if line.strip()][-lines:]
+    return " | ".join(tail) or "(empty log)"
+
+
+def crash_error(returncode: int, log_path: Path, *, when: str) -> LocalModelError:
+    """One line naming how the server died, what its log said last, and what to do."""
+    how = describe_exit(returncode)
+    if returncode in (-signal.SIGSEGV, -signal.SIGILL, -signal.SIGBUS, -signal.SIGFPE, -signal.SIGABRT):
+        remedy = ("the llama.cpp build does not run on this CPU: run `summarizer models` to see its CPU features; "
+                  "try SUMMARIZER_LLAMA_EXTRA_BUFFERS=off, or rebuild it for this machine with "
+                  "`pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36`")
+    elif returncode == -signal.SIGKILL:
+        remedy = "it was killed from outside, often by the kernel's out-of-memory killer: check `dmesg` and free memory"
+    else:
+        remedy = "see the log"
+    return LocalModelError(
+        f"the local model server {how} {when}; last log lines: {_last_log_lines(log_path)}",
+        hint=f"{remedy}; full log: {log_path}",
+    )
+
+
+#: Servers started by this process, to tell a crash from an unreachable server.
+_STARTED: list[LocalServer] = []
+
+
+def crashed_server_error() -> LocalModelError | None:
+    """The crash of a local server this process started and still uses, if one died."""
+    for server in list(_STARTED):
+        if (crash := server.crashed()) is not None:
+            return crash
+    return None
+
+
 @dataclass
 class LocalServer:
     """A llama.cpp OpenAI-compatible server process on 127.0.0.1."""
@@ -199,6 +246,8 @@ class LocalServer:
     port: int
     log_path: Path
     process: subprocess.Popen | None = None
+    crash: LocalModelError | None = None
+    _stopping: bool = False
 
     @property
     def base_url(self) -> str:
@@ -208,7 +257,7 @@ class LocalServer:
     def for_model(cls, model: Path, alias: str, threads: int, port: int | None = None) -> LocalServer:
         port = port or free_port()
         command = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias,
+            sys.executable, "-m", "summarizer.llamacpp", "--model", str(model), "--model_alias", alias,
             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(N_CTX), "--n_threads", str(threads),
             "--n_threads_batch", str(threads),
         ]
@@ -225,19 +274,58 @@ class LocalServer:
             )
         try:
             self.wait_healthy(wait)
+            self.self_test()
         except BaseException:
             self.stop()
             raise
+        _STARTED.append(self)
+        threading.Thread(target=self._watch, name=f"llama-server-{self.port}", daemon=True).start()
+
+    def self_test(self, timeout: float = 120.0) -> None:
+        """One tiny completion right after start-up: a build that crashes on its first matrix multiply (llama.cpp's
+        AMX path on some virtualized CPUs) fails here, named as a crash, before any article is sent."""
+        body = {"messages": [{"role": "user", "content": "Say OK."}], "max_tokens": 2, "temperature": 0}
+        try:
+            response = httpx2.post(f"{self.base_url}/chat/completions", json=body, timeout=timeout)
+            response.raise_for_status()
+        except httpx2.HTTPError as err:
+            proc = self.process
+            if proc is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(2)
+                if proc.poll() is not None:
+                    raise crash_error(proc.returncode, self.log_path, when="on its first request (self-test)") from None
+            raise LocalModelError(
+                f"the local model server failed its self-test: {err}; last log lines: {_last_log_lines(self.log_path)}",
+                hint=f"full log: {self.log_path}",
+            ) from None
+
+    def crashed(self, wait: float = 1.0) -> LocalModelError | None:
+        """The crash of this server, if it died while in use (waits briefly for a dying process to be reaped)."""
+        proc = self.process
+        if self.crash is None and proc is not None and not self._stopping:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(wait)
+            if proc.poll() is not None and self.crash is None:
+                self.crash = crash_error(proc.returncode, self.log_path, when="while in use")
+        return self.crash
+
+    def _watch(self) -> None:
+        """Report at once, in one line, a server that dies while in use (not when stopped here)."""
+        proc = self.process
+        if proc is None:
+            return
+        returncode = proc.wait()
+        if self._stopping:
+            return
+        self.crash = crash_error(returncode, self.log_path, when="while in use")
+        log.error("%s", self.crash.one_line())
 
     def wait_healthy(self, timeout: float, interval: float = 0.25) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise LocalModelError(
-                    f"the local model server exited with code {self.process.returncode} while starting; "
-                    f"log tail: {_tail(self.log_path, 5)!r}",
-                    hint=f"full log: {self.log_path}",
-                )
+                raise crash_error(self.process.returncode, self.log_path, when="while starting")
             if healthy(self.base_url, timeout=interval * 4):
                 return
             time.sleep(interval)
@@ -247,6 +335,9 @@ class LocalServer:
         )
 
     def stop(self, grace: float = 10.0) -> None:
+        self._stopping = True
+        with contextlib.suppress(ValueError):
+            _STARTED.remove(self)
         proc, self.process = self.process, None
         if proc is None or proc.poll() is not None:
             return
@@ -306,7 +397,16 @@ def ensure_server(settings: Settings) -> Iterator[str]:
     check_server_installed()
     server = LocalServer.for_model(model_file(settings), model_alias(settings), settings.threads or os.cpu_count() or 2)
     with _stop_on_signals(), server:
-        yield server.base_url
+        try:
+            yield server.base_url
+        except Exception as err:
+            # A server that died makes every request fail as "cannot reach": say what really happened.
+            crash = server.crashed()
+            if crash is not None and not isinstance(err, LocalModelError):
+                raise crash from err
+            raise
+        if (crash := server.crashed(wait=0)) is not None:
+            raise crash
 
 
 @contextlib.contextmanager
@@ -342,7 +442,8 @@ def serve_forever(settings: Settings, port: int | None = None) -> None:
             log.warning("serving %s at %s (Ctrl-C to stop)", model.name, server.base_url)
             while server.process is not None and server.process.poll() is None:
                 time.sleep(0.5)
-            raise LocalModelError(f"the local model server exited; log tail: {_tail(server.log_path, 5)!r}")
+            proc = server.process
+            raise crash_error(proc.returncode if proc is not None else -1, server.log_path, when="while serving")
         finally:
             state_file().unlink(missing_ok=True)
 

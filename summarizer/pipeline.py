@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
-from .errors import InputError, OutputInvalid
+from .errors import InputError, LLMError, OutputInvalid, SummarizerError
 from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall
 from .grounding import capital_of, is_city, is_country, locative_only, name_candidates
 from .llm import LLM, CallResult, InvalidOutput
@@ -71,6 +71,16 @@ class _Part:
     actors: list  # built from ``drafts`` before the events pass adopted any name
     actor_warnings: list[str]
     adopted: bool
+
+
+def _local_crash(settings: Settings) -> SummarizerError | None:
+    """When the embedded server this process started has died, its crash, which a failed request only shows as
+    "cannot reach the server"."""
+    if not settings.local:
+        return None
+    from .local import crashed_server_error
+
+    return crashed_server_error()
 
 
 class Summarizer:
@@ -130,6 +140,11 @@ class Summarizer:
             result = await self._llm.astructured(model, run.messages, context, schema)
         except InvalidOutput as err:
             result = _salvage(err, model, context, name)
+        except LLMError as err:
+            crash = _local_crash(self.settings)
+            if crash is None:
+                raise
+            raise crash from err
         run.usage = run.usage.add(result.usage)
         run.messages.append({"role": "assistant", "content": result.raw})
         return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +21,19 @@ from .errors import TemplateError
 
 log = logging.getLogger(__name__)
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+
+def _builtin_dir() -> Path:
+    """The built-in templates: the top-level prompts/ folder, installed as the package ``summarizer.prompt_files``
+    (pyproject's package-dir), so a wheel carries them as well as an editable install. A source checkout used
+    without any install (PYTHONPATH) reads the folder itself."""
+    try:
+        return Path(str(resources.files("summarizer.prompt_files")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "prompts"
+
+
+BUILTIN_DIR = _builtin_dir()
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 PASSES = ("actors", "events")
 

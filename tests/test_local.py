@@ -167,7 +167,99 @@ def test_models_command_shows_the_state(monkeypatch):
     from summarizer.cli import app
 
     monkeypatch.setattr(local, "PART_PACKAGE", "summarizer_no_such_part_{n}")
-    result = CliRunner().invoke(app, ["models"])
+    result = CliRunner().invoke(app, ["models", "--no-test"])
     assert result.exit_code == 0, result.output
     assert "qwen2.5-coder-1.5b-instruct-q4_k_m" in result.stdout
     assert "missing" in result.stdout and "not installed" in result.stdout
+
+
+# --- a crashing server is named as a crash, never as "cannot reach" ---------------------------------------------
+
+
+def test_server_crashing_on_its_first_request_fails_the_self_test_with_the_signal():
+    server = fake_server("--crash-on-request", "1")
+    with pytest.raises(LocalModelError) as caught:
+        server.start(wait=10)
+    line = caught.value.one_line()
+    assert "killed by SIGSEGV (signal 11)" in line and "first request (self-test)" in line
+    assert "ggml_backend_amx_mul_mat" in line  # the last log lines
+    assert str(server.log_path) in line and "SUMMARIZER_LLAMA_EXTRA_BUFFERS=off" in line
+    assert "\n" not in line
+    assert server.process is None
+
+
+def test_server_killed_while_in_use_is_reported_by_the_watcher(caplog):
+    server = fake_server()
+    with server:
+        pid = server.process.pid
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while server.crash is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.crash is not None
+        assert "killed by SIGKILL (signal 9) while in use" in server.crash.one_line()
+        assert "out-of-memory" in server.crash.one_line()
+        assert local.crashed_server_error() is server.crash
+    assert any("SIGKILL" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    assert local.crashed_server_error() is None  # stopped servers are forgotten
+
+
+def test_a_server_stopped_on_purpose_is_no_crash():
+    server = fake_server()
+    with server:
+        pass
+    assert server.crash is None
+
+
+def test_summarize_against_a_crashing_local_server_names_the_crash(monkeypatch, tmp_path):
+    """The CLI's one line says the server crashed, with its signal and log, not that it cannot be reached."""
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("Russia's Foreign Minister Sergei Lavrov met his Egyptian counterpart Sameh Shoukry in Cairo.")
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    monkeypatch.setattr(local, "check_server_installed", lambda: None)
+    # the real process launcher, pointed at the stand-in server that dies on its second request (the self-test
+    # is the first)
+    monkeypatch.setattr(local.LocalServer, "for_model",
+                        classmethod(lambda cls, model, alias, threads, port=None: fake_server("--crash-on-request", "2")))
+    result = CliRunner().invoke(app, ["summarize", str(article), "--model-path", str(gguf), "--max-retries", "0"])
+    assert result.exit_code == 4, result.output
+    assert "killed by SIGSEGV" in result.output and "cannot reach" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_extra_buffers_are_off_where_amx_is_advertised_or_built():
+    from summarizer.llamacpp import extra_buffers
+
+    assert not extra_buffers(None, {"avx2", "avx512f", "amx_tile", "amx_int8"}, {"AVX2": "1"}).on
+    assert not extra_buffers("auto", {"avx2"}, {"AVX2": "1", "AMX_INT8": "1"}).on
+    kept = extra_buffers(None, {"avx2", "avx512f"}, {"AVX2": "1", "AVX512": "1", "AMX_INT8": "0"})
+    assert kept.on and "no AMX" in kept.reason
+    assert extra_buffers("on", {"amx_tile"}, {}).on
+    assert not extra_buffers("off", {"avx2"}, {}).on
+    assert extra_buffers(None, {"asimd", "sve"}, {"NEON": "1"}).on  # ARM: nothing x86 applies
+
+
+def test_build_features_and_cpu_flags_are_read_from_their_own_reports(tmp_path):
+    from summarizer.llamacpp import build_features, cpu_flags
+
+    info = "CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | AVX512 = 0 | AMX_INT8 = 1 | REPACK = 1 | "
+    assert build_features(info) == {"SSE3": "1", "AVX": "1", "AVX2": "1", "AVX512": "0", "AMX_INT8": "1", "REPACK": "1"}
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 amx_tile amx_int8\n\nprocessor\t: 1\nflags\t: fpu\n")
+    assert {"avx2", "amx_tile", "amx_int8"} <= cpu_flags(cpuinfo)
+    assert cpu_flags(tmp_path / "none") == set()
+
+
+def test_the_extra_buffer_switch_turns_use_extra_bufts_off():
+    from summarizer.llamacpp import _without_extra_buffers
+
+    class Params:
+        use_extra_bufts = True
+
+    params = _without_extra_buffers(Params)()
+    assert params.use_extra_bufts is False
