@@ -501,6 +501,17 @@ def export(results: Any, path: str | Path, *, format: str | None = None, strict:
     batch = _batch(results, strict)
     target = Path(path)
     result = ExportResult(target, fmt, problems=list(batch.unreadable), errors=list(batch.errors))
+    try:
+        _export(batch, target, fmt, result)
+    except _duckdb().Error as err:  # a full disk, a file locked by another process: one line, nothing half-done
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise InputError(f"{target}: the export failed ({first})") from None
+    for problem in result.problems:
+        log.warning("line %s: %s (skipped)", problem.line, problem.message)
+    return result
+
+
+def _export(batch: Batch, target: Path, fmt: str, result: ExportResult) -> None:
     if fmt == "duckdb":
         con = _connect(target)
         try:
@@ -518,12 +529,18 @@ def export(results: Any, path: str | Path, *, format: str | None = None, strict:
             _write_folder(con, target, fmt)
         finally:
             con.close()
-    for problem in result.problems:
-        log.warning("line %s: %s (skipped)", problem.line, problem.message)
-    return result
 
 
-def to_frames(results: Any, *, strict: bool = False) -> dict[str, Any]:
+class Frames(dict):
+    """The tables as DuckDB relations by name, and the in-memory connection they live on (``connection``): keep this
+    mapping while you use them (DuckDB before 2.0 closes the connection, and its relations, when it is collected)."""
+
+    def __init__(self, connection, relations: dict[str, Any]):
+        super().__init__(relations)
+        self.connection = connection
+
+
+def to_frames(results: Any, *, strict: bool = False) -> Frames:
     """The export's tables of batch results as DuckDB relations (on an in-memory database), by table name.
     ``.arrow()``, ``.pl()`` or ``.df()`` convert them where pyarrow, polars or pandas are installed."""
     batch = _batch(results, strict)
@@ -532,4 +549,4 @@ def to_frames(results: Any, *, strict: bool = False) -> dict[str, Any]:
     _merge(con, batch.docs, ExportResult(Path(":memory:"), "duckdb"))
     for problem in batch.unreadable:
         log.warning("line %s: %s (skipped)", problem.line, problem.message)
-    return {table: con.table(table) for table in TABLES}
+    return Frames(con, {table: con.table(table) for table in TABLES})
