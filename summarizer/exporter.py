@@ -28,7 +28,7 @@ from .entities import cluster_actors, count_mentions, entity_country, entity_for
 from .errors import InputError
 from .grounding import fold_accents, place_country
 from .report import Batch, Doc, Problem, docs_from_results, load_results
-from .schema import Actor, ActorKind, ArticleSummary, EventType, Meeting
+from .schema import Actor, ActorKind, ArticleSummary, Conflict, EventType, Evidence, Meeting
 
 log = logging.getLogger(__name__)
 
@@ -141,16 +141,22 @@ class ExportResult:
     duplicates: list[str] = field(default_factory=list)  # ids given more than once: the last record is kept
     rows: dict[str, int] = field(default_factory=dict)  # rows per table in the store after the export
 
-    def lines(self) -> list[str]:
-        """One-line messages for the command line: each problem, then the summary."""
-        out = [f"warning: line {p.line}: {p.message} (skipped)" for p in self.problems]
+    def lines(self, results: str | None = None) -> list[str]:
+        """One-line messages for the command line: each problem (at ``results:line``), then the summary."""
+        where = (lambda n: f"{results}:{n}") if results else (lambda n: f"line {n}")
+        out = [f"warning: {where(p.line)}: {p.message} (skipped)" for p in self.problems]
         out += [f"warning: id {i!r} is given more than once; the last record is exported" for i in self.duplicates]
         tables = ", ".join(f"{n} {t}" for t, n in self.rows.items() if t != "articles")
-        out.append(f"wrote {self.path} ({self.format}): {len(self.added)} articles added, {len(self.replaced)} replaced"
-                   + (f", {len(self.errors)} error records skipped" if self.errors else "")
-                   + (f", {len(self.problems)} unreadable lines skipped" if self.problems else "")
-                   + f"; the store holds {self.rows.get('articles', 0)} articles, {tables}")
+        out.append(f"wrote {self.path} ({self.format}): {_count(len(self.added), 'article')} added, "
+                   f"{len(self.replaced)} replaced"
+                   + (f", {_count(len(self.errors), 'error record')} skipped" if self.errors else "")
+                   + (f", {_count(len(self.problems), 'unreadable line')} skipped" if self.problems else "")
+                   + f"; the store holds {_count(self.rows.get('articles', 0), 'article')}, {tables}")
         return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # --- rows of one article -------------------------------------------------------------------------------------
@@ -175,74 +181,103 @@ def _country(actor: Actor) -> str | None:
     return actor.country or state_code(actor)
 
 
-def article_rows(doc: Doc, article_id: str, position: int) -> dict[str, list[tuple]]:
-    """The rows of one summarized article in every per-article table (entity ids are linked later)."""
-    s, text = doc.summary, doc.article.text
-    p = s.provenance
-    rows: dict[str, list[tuple]] = {t: [] for t in PER_ARTICLE}
-    rows["articles"].append((
-        article_id, position, doc.article.source or p.source, doc.article.url, doc.article.title or p.title,
-        doc.published, s.headline, s.summary, p.model, p.template, p.template_version, p.schema_version,
-        p.usage.prompt_tokens, p.usage.completion_tokens, p.usage.requests, p.usage.reasks, p.seconds,
-        list(p.warnings), text,
-    ))
-    actors = {a.id: a for a in s.actors}
-    sectors = {a.id: sector_of(a) for a in s.actors}
+class _ArticleRows:
+    """The rows of one summarized article in every per-article table (entity ids are linked later, over the store)."""
 
-    def ref(local: str | None) -> str | None:
-        return f"{article_id}:{local}" if local else None
+    def __init__(self, doc: Doc, article_id: str, position: int):
+        self.doc, self.id, self.position = doc, article_id, position
+        self.actors = {a.id: a for a in doc.summary.actors}
+        self.sectors = {a.id: sector_of(a) for a in doc.summary.actors}
+        self.rows: dict[str, list[tuple]] = {t: [] for t in PER_ARTICLE}
 
-    def evidence(item: str, item_type: str, spans) -> None:
-        for n, ev in enumerate(spans, 1):
-            rows["evidence"].append((f"{item}#{n}", article_id, item, item_type, n, ev.quote, ev.start, ev.end,
-                                     ev.sentence, ev.match.value if ev.match else None, ev.score))
+    def build(self) -> dict[str, list[tuple]]:
+        s = self.doc.summary
+        self.article()
+        for a in s.actors:
+            self.actor(a)
+        for m in s.meetings:
+            self.meeting(m)
+        for c in s.conflicts:
+            self.conflict(c)
+        return self.rows
 
-    def actor_cols(local: str | None) -> tuple:
-        a = actors.get(local) if local else None
-        return (None, ref(local), a.name if a else None, _country(a) if a else None, sectors.get(local))
+    def ref(self, local: str | None) -> str | None:
+        """The row id of an item of this article: 'article:item'."""
+        return f"{self.id}:{local}" if local else None
 
-    def participant(event: str, local: str, role: str) -> None:
-        a = actors[local]
-        rows["event_actors"].append((event, article_id, ref(local), None, role, a.name, _country(a), sectors[local]))
+    def article(self) -> None:
+        doc, s = self.doc, self.doc.summary
+        p = s.provenance
+        self.rows["articles"].append((
+            self.id, self.position, doc.article.source or p.source, doc.article.url, doc.article.title or p.title,
+            doc.published, s.headline, s.summary, p.model, p.template, p.template_version, p.schema_version,
+            p.usage.prompt_tokens, p.usage.completion_tokens, p.usage.requests, p.usage.reasks, p.seconds,
+            list(p.warnings), doc.article.text,
+        ))
 
-    for a in s.actors:
-        rows["actors"].append((ref(a.id), article_id, a.id, None, a.name, list(a.aliases), a.kind.value,
-                               sectors[a.id], a.title, _country(a), a.affiliation, count_mentions(text, a)))
-        evidence(ref(a.id), "actor", a.evidence)
-    for m in s.meetings:
-        event = ref(m.id)
+    def actor(self, a: Actor) -> None:
+        self.rows["actors"].append((
+            self.ref(a.id), self.id, a.id, None, a.name, list(a.aliases), a.kind.value, self.sectors[a.id], a.title,
+            _country(a), a.affiliation, count_mentions(self.doc.article.text, a),
+        ))
+        self.evidence(self.ref(a.id), "actor", a.evidence)
+
+    def meeting(self, m: Meeting) -> None:
+        event = self.ref(m.id)
         one, two = _meeting_dyad(m)
-        rows["events"].append((
-            event, article_id, m.id, "CONSULT", m.mode.value, None, m.status.value, None, m.location, m.country,
-            m.date_text, m.date, doc.published, *actor_cols(one), *actor_cols(two), None, None, list(m.topics),
-            m.outcome,
+        self.rows["events"].append((
+            event, self.id, m.id, "CONSULT", m.mode.value, None, m.status.value, None, m.location, m.country,
+            m.date_text, m.date, self.doc.published, *self.dyad_side(one), *self.dyad_side(two), None, None,
+            list(m.topics), m.outcome,
         ))
         for local in dict.fromkeys([*m.participants, *m.visitors, *([m.host] if m.host else [])]):
-            role = "host" if local == m.host else "visitor" if local in m.visitors else "participant"
-            participant(event, local, role)
-        evidence(event, "meeting", m.evidence)
-    for c in s.conflicts:
-        conflict = ref(c.id)
+            self.participant(event, local, "host" if local == m.host else "visitor" if local in m.visitors
+                             else "participant")
+        self.evidence(event, "meeting", m.evidence)
+
+    def conflict(self, c: Conflict) -> None:
+        conflict = self.ref(c.id)
         parties = list(dict.fromkeys(c.parties))
-        countries = {_country(actors[i]) for i in parties} | {place_country(loc) for loc in c.locations}
-        rows["conflicts"].append((
-            conflict, article_id, c.id, c.name, c.status.value, list(c.locations), None, [ref(i) for i in parties],
-            [actors[i].name for i in parties], sorted(x for x in countries if x), len(c.events),
+        countries = {_country(self.actors[i]) for i in parties} | {place_country(loc) for loc in c.locations}
+        self.rows["conflicts"].append((
+            conflict, self.id, c.id, c.name, c.status.value, list(c.locations), None, [self.ref(i) for i in parties],
+            [self.actors[i].name for i in parties], sorted(x for x in countries if x), len(c.events),
         ))
-        evidence(conflict, "conflict", c.evidence)
+        self.evidence(conflict, "conflict", c.evidence)
         one, two = (parties + [None, None])[:2]
         for n, e in enumerate(c.events, 1):
             item = f"{c.id}-e{n}"
-            event = ref(item)
-            rows["events"].append((
-                event, article_id, item, plover_type(e.type), None, e.type.value, None, conflict, e.location,
-                place_country(e.location), e.date_text, e.date, doc.published, *actor_cols(one), *actor_cols(two),
-                e.killed, e.injured, [], None,
+            event = self.ref(item)
+            self.rows["events"].append((
+                event, self.id, item, plover_type(e.type), None, e.type.value, None, conflict, e.location,
+                place_country(e.location), e.date_text, e.date, self.doc.published, *self.dyad_side(one),
+                *self.dyad_side(two), e.killed, e.injured, [], None,
             ))
             for local in parties:
-                participant(event, local, "side")
-            evidence(event, "event", e.evidence)
-    return rows
+                self.participant(event, local, "side")
+            self.evidence(event, "event", e.evidence)
+
+    def dyad_side(self, local: str | None) -> tuple:
+        """An event's actor1 or actor2 columns: entity (linked later), row id, name, country, sector."""
+        a = self.actors.get(local) if local else None
+        if a is None:
+            return (None, None, None, None, None)
+        return (None, self.ref(local), a.name, _country(a), self.sectors[local])
+
+    def participant(self, event: str, local: str, role: str) -> None:
+        a = self.actors[local]
+        self.rows["event_actors"].append((event, self.id, self.ref(local), None, role, a.name, _country(a),
+                                          self.sectors[local]))
+
+    def evidence(self, item: str, item_type: str, spans: Sequence[Evidence]) -> None:
+        for n, ev in enumerate(spans, 1):
+            self.rows["evidence"].append((f"{item}#{n}", self.id, item, item_type, n, ev.quote, ev.start, ev.end,
+                                          ev.sentence, ev.match.value if ev.match else None, ev.score))
+
+
+def article_rows(doc: Doc, article_id: str, position: int) -> dict[str, list[tuple]]:
+    """The rows of one summarized article in every per-article table (entity ids are linked later)."""
+    return _ArticleRows(doc, article_id, position).build()
 
 
 # --- the store ------------------------------------------------------------------------------------------------
