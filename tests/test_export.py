@@ -308,3 +308,39 @@ def test_export_errors_are_one_line(tmp_path, monkeypatch, args, fragment):
     err = result.stderr.strip()
     assert err.startswith("error:") and len(err.splitlines()) == 1 and fragment in err, err
     assert "Traceback" not in result.output
+
+
+def test_an_id_given_twice_is_exported_once_in_its_last_version(tmp_path):
+    newer = json.loads(LINES[0])
+    older = json.loads(LINES[0])
+    older["summary"]["meetings"] = []
+    path = write_lines(tmp_path / "twice.jsonl", [json.dumps(older), LINES[1], json.dumps(newer)])
+    result = export(path, tmp_path / "store.duckdb")
+    assert result.duplicates == [newer["id"]] and sorted(result.added) == sorted([newer["id"], json.loads(LINES[1])["id"]])
+    con = connect(tmp_path / "store.duckdb")
+    assert con.execute("SELECT count(*) FROM events WHERE article = ? AND event_type = 'CONSULT'",
+                       [newer["id"]]).fetchone()[0] == len(newer["summary"]["meetings"]) > 0
+
+
+def test_pairs_from_the_summarize_command_export_like_their_batch_records(dev_db):
+    batch = load_results(DEV)
+    frames = to_frames([(d.article, d.summary) for d in batch.docs])
+    con = connect(dev_db)
+    for table, rel in frames.items():
+        assert sorted(repr(r) for r in rel.fetchall()) == rows(con, table), table
+
+
+def test_a_store_of_another_shape_is_refused_in_one_line(tmp_path):
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE articles (id VARCHAR, body VARCHAR)")
+    con.close()
+    result = CliRunner().invoke(app, ["export", str(DEV), "-o", str(other)])
+    assert result.exit_code == 2 and "table articles has columns ['id', 'body']" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    export(DEV, f"{partial}/")
+    (partial / "events.parquet").unlink()
+    with pytest.raises(summarizer.InputError, match="not a complete earlier export"):
+        export(DEV, f"{partial}/")
