@@ -16,6 +16,7 @@ from .errors import (
     SummarizerError,
     TemplateError,
 )
+from .exporter import export, to_frames
 from .pipeline import Summarizer, asummarize, summarize
 from .schema import SCHEMA_VERSION, Actor, ArticleSummary, Conflict, ConflictEvent, Evidence, Meeting, Provenance
 
@@ -43,8 +44,10 @@ __all__ = [
     "TemplateError",
     "asummarize",
     "asummarize_many",
+    "export",
     "resolve",
     "summarize",
     "summarize_many",
+    "to_frames",
 ]
 __version__ = "0.1.0"

@@ -345,6 +345,31 @@ def report(
                  highlight=False, markup=False, soft_wrap=True)
 
 
+# --- export: batch results as tables in DuckDB, Parquet or CSV (summarizer/exporter.py) --------------------------
+
+
+@app.command("export")
+def export_(
+    results: Annotated[Path, typer.Argument(help="Batch results: a JSONL file written by `summarizer batch`.")],
+    # A string, not a Path: Path drops the trailing '/' that marks a folder.
+    output: Annotated[str, typer.Option("-o", "--output", help="A .duckdb file, or a folder (ending in /) for one file per table.")],
+    # A string checked by the export: a bad value is a one-line error like every other bad input.
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="duckdb, parquet or csv (default: from OUTPUT: .duckdb is a file, a folder takes parquet).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on an unreadable line instead of skipping it.")] = False,
+    verbose: Verbose = 0,
+) -> None:
+    """Event records for analysts: articles, actors, entities, events, event_actors, conflicts, evidence.
+    Exporting again into the same store adds new articles and replaces re-summarized ones."""
+    from .exporter import export, target_format
+
+    _logging(verbose)
+    logging.getLogger("summarizer.exporter").setLevel(logging.ERROR)  # problems are printed below, once
+    with errors_as_exit():
+        result = export(results, output, format=target_format(output, format), strict=strict)
+    for line in result.lines(str(results)):
+        stderr.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 def main() -> None:
     """Entry point of `summarizer`."""
     app()
