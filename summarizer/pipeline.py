@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import injection
 from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, LLMError, OutputInvalid, SummarizerError
@@ -128,7 +129,9 @@ class Summarizer:
         self.open()
         started = time.perf_counter()
         run = _Run(article=article, template=self.template)
+        run.article, flags = injection.masked(article, run.warnings)  # instruction text: read as data only
         summary = await (self._single(run) if self.template.strategy == "single" else self._passes(run))
+        summary = injection.scrub(summary, flags)
         summary.provenance.seconds = round(time.perf_counter() - started, 2)
         return summary
 
