@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from summarizer.article import Article
 from summarizer.extraction import SingleActor, SingleCall, SingleConflict, SingleMeeting
 from summarizer.normalize import from_single_call
@@ -71,7 +69,6 @@ def test_the_single_call_answer_becomes_a_grounded_summary():
     assert conflict.evidence[0].quote == "clashes killed 12 people last week"
 
 
-@pytest.mark.xfail(strict=True, reason="from_single_call zips entities with the actors left after pruning")
 def test_an_actor_dropped_by_normalization_shifts_no_evidence_or_ids():
     """The dropped organization comes first: every actor after it must keep its own evidence and id."""
     warnings_seen = []

@@ -10,7 +10,7 @@ the article.
 The word tables these read are YAML files beside them (see ``summarizer.rules``).
 """
 
-from .actors import SEATS, Entity, build_actors, enrich, guess_kind, merge_actors, not_an_actor, prune, same_actor
+from .actors import SEATS, Entity, actors_of, build_actors, enrich, guess_kind, merge_actors, not_an_actor, prune, same_actor
 from .common import (
     MAX_EVIDENCE,
     Context,
@@ -36,6 +36,7 @@ __all__ = [
     "Context",
     "Entity",
     "aligned",
+    "actors_of",
     "build_actors",
     "build_conflicts",
     "build_meetings",

@@ -288,7 +288,14 @@ def prune(entities: list[Entity], article: Article, warnings: list[str]) -> list
 
 
 def build_actors(entities: list[Entity], article: Article, warnings: list[str]) -> list[Actor]:
-    actors = []
+    """The public actors: one per entity that pruning keeps and a sentence of the article names."""
+    return [actor for _, actor in actors_of(entities, article, warnings)]
+
+
+def actors_of(entities: list[Entity], article: Article, warnings: list[str]) -> list[tuple[Entity, Actor]]:
+    """Each entity that pruning keeps and a sentence of the article names, with the actor built from it. Pruning
+    folds some entities into others and drops some, so an entity's actor is found here, never by position."""
+    pairs: list[tuple[Entity, Actor]] = []
     for ent in prune(entities, article, warnings):
         d = ent.draft
         code = country_code(d.country)
@@ -298,11 +305,10 @@ def build_actors(entities: list[Entity], article: Article, warnings: list[str]) 
         if not evidence:
             warnings.append(f"actor {d.name!r} dropped: no sentence of the article names it")
             continue
-        actors.append(
-            Actor(
-                id=f"a{len(actors) + 1}", name=d.name, aliases=[f for f in ent.forms if f != d.name], kind=d.kind,
-                title=d.title or None, country=code, evidence=evidence,
-            )
+        actor = Actor(
+            id=f"a{len(pairs) + 1}", name=d.name, aliases=[f for f in ent.forms if f != d.name], kind=d.kind,
+            title=d.title or None, country=code, evidence=evidence,
         )
-    return actors
+        pairs.append((ent, actor))
+    return pairs
 

@@ -7,7 +7,7 @@ from ..article import Article
 from ..extraction import ActorDraft, SingleCall
 from ..grounding import align, place_country, resolve_date, surface_form
 from ..schema import Actor, Conflict, Evidence, Meeting, MeetingStatus
-from .actors import build_actors, merge_actors
+from .actors import actors_of, merge_actors
 from .common import MAX_EVIDENCE, dedupe
 
 
@@ -32,12 +32,12 @@ def from_single_call(out: SingleCall, article: Article, warnings: list[str]) -> 
             warnings.append(f"dropped actor {x.name!r}: not in the article")
             continue
         drafts.append(ActorDraft(name=form, kind=x.kind, title=x.title, country=x.country))
-    entities = merge_actors(drafts, article)
-    actors = build_actors(entities, article, warnings)
-    for entity, actor in zip(entities, actors):
+    pairs = actors_of(merge_actors(drafts, article), article, warnings)
+    for entity, actor in pairs:
         quotes = [q for d in out.actors if surface_form(d.name, article.text) in entity.forms for q in d.evidence]
         actor.evidence = aligned(quotes, article, warnings, actor.name) or actor.evidence
-    by_form = {f: x.id for e, x in zip(entities, actors) for f in e.forms}
+    actors = [actor for _, actor in pairs]
+    by_form = {f: actor.id for entity, actor in pairs for f in entity.forms}
     meetings: list[Meeting] = []
     for m in out.meetings:
         ids = dedupe([by_form[n] for n in m.participants if n in by_form])
