@@ -395,8 +395,7 @@ def _refs(doc: Doc, ids: Iterable[str], host: str | None = None) -> list[dict]:
 def _actor_row(doc: Doc, a: Actor, counts: Counter) -> dict:
     """One row of the actors table."""
     return {"key": doc.item_key(a.id), "id": a.id, "name": a.name, "aliases": a.aliases, "kind": a.kind.value,
-            "title": a.title, "country": a.country, "affiliation": a.affiliation,
-            "spans": counts[doc.item_key(a.id)]}
+            "title": a.title, "country": a.country, "spans": counts[doc.item_key(a.id)]}
 
 
 def _meeting_row(doc: Doc, m: Meeting, counts: Counter) -> dict:
@@ -405,7 +404,7 @@ def _meeting_row(doc: Doc, m: Meeting, counts: Counter) -> dict:
     return {"key": doc.item_key(m.id), "id": m.id, "participants": _refs(doc, participants, m.host),
             "where": ", ".join(x for x in (m.location, m.country) if x), "when": when(m.date, m.date_text),
             "sort_date": m.date.isoformat() if m.date else "", "status": m.status.value, "mode": m.mode.value,
-            "topics": m.topics, "outcome": m.outcome, "spans": counts[doc.item_key(m.id)]}
+            "topics": m.topics, "spans": counts[doc.item_key(m.id)]}
 
 
 def _conflict_row(doc: Doc, c: Conflict, counts: Counter) -> dict:
