@@ -39,6 +39,7 @@ from .normalize import (
 )
 from .prompts import Template, load
 from .schema import ActorKind, ArticleSummary, Provenance, Usage
+from .version import PIPELINE_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,8 @@ class Summarizer:
     def _provenance(self, run: _Run) -> Provenance:
         t, a = run.template, run.article
         return Provenance(
-            model=self.settings.model, template=t.name, template_version=t.version, article_id=a.id, source=a.source,
+            model=self.settings.model, template=t.name, template_version=t.version,
+            pipeline_version=PIPELINE_VERSION, article_id=a.id, source=a.source,
             title=a.title, published=a.published, usage=run.usage, warnings=run.warnings,
         )
 
