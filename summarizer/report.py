@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from .article import Article, parse_date
 from .errors import InputError
-from .grounding import country_code, fold_accents, surname
+from .names import norm_name, surname
 from .schema import Actor, ArticleSummary, Conflict, ConflictEvent, Evidence, MatchKind, Meeting
 
 Result = tuple[Article, ArticleSummary]
@@ -420,14 +420,6 @@ def _conflict_row(doc: Doc, c: Conflict, counts: Counter) -> dict:
 # --- actors merged across articles ---------------------------------------------------------------------------
 
 
-def norm_name(name: str) -> str:
-    """A name folded for comparison: accents, case, dots, a leading 'the' and punctuation dropped."""
-    text = fold_accents(name).replace("’", "'").replace(".", "")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"^the\s+", "", text.strip())
-    return re.sub(r"[^\w]+", " ", text).strip()
-
-
 @dataclass
 class MergedActor:
     """One actor across articles: every (document, actor) that names it, merged by name, alias, surname or code."""
@@ -513,10 +505,10 @@ def _same_person(names: set[str], others: set[str]) -> bool:
 
 
 def _state_code(actor: Actor) -> str | None:
-    """The ISO code of a state actor: its country, or the code its name stands for."""
+    """The ISO code of a state actor (the schema's country; the report reads no pipeline rule)."""
     if actor.kind.value != "state":
         return None
-    return actor.country or country_code(actor.name, fuzzy=False)
+    return actor.country
 
 
 def _forms(actor: Actor) -> set[str]:
