@@ -52,7 +52,8 @@ def actor_score(gold: dict, pred: dict) -> float:
 def _greedy(golds: list, preds: list, score) -> list[tuple[int, int]]:
     """One-to-one pairs (gold index, pred index) with a positive score, best first."""
     scored = sorted(
-        ((score(g, p), i, j) for i, g in enumerate(golds) for j, p in enumerate(preds)), key=lambda x: (-x[0], x[1], x[2])
+        ((score(g, p), i, j) for i, g in enumerate(golds) for j, p in enumerate(preds)),
+        key=lambda x: (-x[0], x[1], x[2]),
     )
     used_g, used_p, pairs = set(), set(), []
     for s, i, j in scored:
@@ -233,7 +234,7 @@ def load_predictions(path: Path) -> dict[str, dict]:
             raise InputError(f"{path}:{n}: not valid JSON") from None
         if not isinstance(record, dict):
             raise InputError(f"{path}:{n}: not a record or a summary (a JSON object)")
-        summary = record.get("summary") if isinstance(record.get("summary"), dict) else record
+        summary: dict = record["summary"] if isinstance(record.get("summary"), dict) else record
         rid = str(record.get("id") or _pred_id(summary) or n)
         if "actors" in summary:
             preds[rid] = summary
@@ -247,7 +248,7 @@ def _pred_id(summary: dict) -> str | None:
 
 def evaluate(gold: dict[str, dict], preds: dict[str, dict], texts: dict[str, str]) -> Report:
     """Score every gold article; a missing prediction counts as an empty summary."""
-    empty = {"actors": [], "meetings": [], "conflicts": []}
+    empty: dict[str, list] = {"actors": [], "meetings": [], "conflicts": []}
     return Report([score_article(g, preds.get(i, empty), texts.get(i)) for i, g in gold.items()])
 
 

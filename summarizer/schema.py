@@ -252,8 +252,12 @@ class ArticleSummary(_Model):
     def evidence(self) -> list[Evidence]:
         """Every evidence span in the summary."""
         spans: list[Evidence] = []
-        for item in [*self.actors, *self.meetings, *self.conflicts]:
-            spans += item.evidence
+        for a in self.actors:
+            spans += a.evidence
+        for m in self.meetings:
+            spans += m.evidence
+        for c in self.conflicts:
+            spans += c.evidence
         for c in self.conflicts:
             for e in c.events:
                 spans += e.evidence

@@ -21,7 +21,7 @@ from summarizer.evaluate import evaluate, load_gold
 from summarizer.normalize import conflict_name
 from summarizer.version import PIPELINE_VERSION
 
-from .conftest import CASSETTES, ROOT, SEEDS, SECRET_HEADERS, cassette
+from .conftest import CASSETTES, ROOT, SECRET_HEADERS, SEEDS, cassette
 
 SEED = SEEDS / "lavrov-cairo.txt"
 DEMO = SEEDS / "voa-8006503.txt"

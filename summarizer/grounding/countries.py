@@ -186,5 +186,6 @@ def demonym_word(word: str) -> bool:
     if fold_accents(word) in _subdivisions():
         return False  # "Balochistan", "Punjab": a province that name lists map to its country
     low = word.lower()
-    return country_code(word, fuzzy=False) is not None or low in _DEMONYMS or _DEMONYM_ONLY_ENDING.search(low) is not None
+    return (country_code(word, fuzzy=False) is not None or low in _DEMONYMS
+            or _DEMONYM_ONLY_ENDING.search(low) is not None)
 

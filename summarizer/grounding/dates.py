@@ -15,7 +15,7 @@ _RULES = load("summarizer.grounding", "dates.yaml")
 WEEKDAYS: list[str] = _RULES["weekdays"]
 MONTHS: dict[str, list[str]] = _RULES["months"]
 HOLIDAYS: list[str] = _RULES["holidays"]
-_WEEKDAY_OF = {day.lower(): weekday for day, weekday in zip(WEEKDAYS, (MO, TU, WE, TH, FR, SA, SU))}
+_WEEKDAY_OF = {day.lower(): weekday for day, weekday in zip(WEEKDAYS, (MO, TU, WE, TH, FR, SA, SU), strict=True)}
 
 
 def calendar_words() -> set[str]:

@@ -64,14 +64,16 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
     while tokens and (tokens[-1].lower().strip(",.") in _CALENDAR or tokens[-1].lower() in _ADVERBS):
         tokens = tokens[:-1]  # "Paris Monday", a heading run into the next sentence ("Moise Shortly")
     if len(tokens) == 2 and _two_names(*tokens):
-        return [(tokens[0].rstrip(".") if tokens[0].count(".") == 1 else tokens[0], None, None), (tokens[1], None, None)]
+        first = tokens[0].rstrip(".") if tokens[0].count(".") == 1 else tokens[0]
+        return [(first, None, None), (tokens[1], None, None)]
     owner = None
     while tokens and re.search(r"['’]s$", tokens[0]):  # a possessive starts a new name: "Russia's"
         head = _strip_possessive(tokens[0])
         parts.append((head, None, None))
         owner = country_code(head)
         tokens = tokens[1:]
-    if len(tokens) > 2 and owner is None and tokens[1].lower() in _TITLE_WORDS and tokens[0].lower() not in _TITLE_WORDS:
+    if (len(tokens) > 2 and owner is None and tokens[1].lower() in _TITLE_WORDS
+            and tokens[0].lower() not in _TITLE_WORDS):
         owner = _owner(tokens[0])  # "U.S. President Donald Trump", "Canadian Foreign Minister Melanie Joly"
         if owner:
             parts.append((tokens[0], None, None))
@@ -79,8 +81,8 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
             tokens = tokens[1:]
     split = _title_inside(tokens)
     if split is not None:
-        name, title, inner = split
-        return parts + [(name, title, owner or inner)]
+        inside_name, inside_title, inner = split
+        return parts + [(inside_name, inside_title, owner or inner)]
     title_words: list[str] = []
     while len(tokens) > 1 and (
         tokens[0].lower().rstrip(".") + ("." if tokens[0].endswith(".") else "") in _TITLE_WORDS
@@ -131,7 +133,8 @@ def _two_names(first: str, second: str) -> bool:
 
 def _is_title_word(token: str) -> bool:
     low = token.lower()
-    return low in _TITLE_WORDS or low.rstrip("s") in _TITLE_WORDS or (low.endswith("ies") and low[:-3] + "y" in _TITLE_WORDS)
+    return (low in _TITLE_WORDS or low.rstrip("s") in _TITLE_WORDS
+            or (low.endswith("ies") and low[:-3] + "y" in _TITLE_WORDS))
 
 
 def _title_inside(tokens: list[str]) -> tuple[str, str, str | None] | None:

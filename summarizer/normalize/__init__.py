@@ -10,7 +10,19 @@ the article.
 The word tables these read are YAML files beside them (see ``summarizer.rules``).
 """
 
-from .actors import SEATS, Entity, actors_of, build_actors, enrich, guess_kind, merge_actors, not_an_actor, prune, same_actor
+from ..grounding import date_in
+from .actors import (
+    SEATS,
+    Entity,
+    actors_of,
+    build_actors,
+    enrich,
+    guess_kind,
+    merge_actors,
+    not_an_actor,
+    prune,
+    same_actor,
+)
 from .common import (
     MAX_EVIDENCE,
     Context,
@@ -25,7 +37,6 @@ from .common import (
 from .conflicts import STRONG_VIOLENCE, VIOLENCE_CUE, build_conflicts, conflict_name, event_in, violent
 from .meetings import MEETING_CUE, build_meetings, meeting_status, participants
 from .single_call import aligned, from_single_call
-from ..grounding import date_in
 
 __all__ = [
     "MAX_EVIDENCE",

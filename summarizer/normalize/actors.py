@@ -199,8 +199,9 @@ def merge_actors(drafts: list[ActorDraft], article: Article) -> list[Entity]:
             if not ent.draft.title and draft.title:
                 ent.draft.title = draft.title
     for ent in entities:
-        extra = [surname(ent.draft.name) if ent.draft.kind.value == "person" else None, acronym(ent.draft.name, article.text)]
-        ent.forms = dedupe([ent.draft.name, *ent.forms, *[x for x in extra if x and occurs(x, article.text)]])
+        short = [surname(ent.draft.name) if ent.draft.kind == ActorKind.person else None,
+                 acronym(ent.draft.name, article.text)]
+        ent.forms = dedupe([ent.draft.name, *ent.forms, *[x for x in short if x and occurs(x, article.text)]])
     return entities
 
 
@@ -264,7 +265,7 @@ def _seat_country(ent: Entity) -> str | None:
 def prune(entities: list[Entity], article: Article, warnings: list[str]) -> list[Entity]:
     """Fold organs of a state into the state ("State Department" into the United States: one actor per
     entity) and drop what the article does not present as an actor, listed in the warnings."""
-    states = {}
+    states: dict[str, Entity] = {}
     for ent in entities:
         if ent.draft.kind == ActorKind.state:
             code = _country_of_name(ent.draft.name) or country_code(ent.draft.name)

@@ -140,5 +140,5 @@ def build_summary_text(article: Article, numbers: list[int]) -> str:
         chosen = [e for e in chosen if e.quote != article.title]
     if len(chosen) < 2:  # the model chose too few: fall back to the lead
         lead = [s.number for s in article.sentences if s.text != article.title and len(s.text.split()) > 5]
-        chosen = sentence_evidence(article, [*[e.sentence for e in chosen], *lead[:3]], limit=3)
+        chosen = sentence_evidence(article, [*[e.sentence for e in chosen if e.sentence], *lead[:3]], limit=3)
     return " ".join(e.quote for e in chosen)

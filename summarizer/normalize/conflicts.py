@@ -35,8 +35,10 @@ _EVENT_TYPES = [(EventType(kind), re.compile(rf"\b(?:{alternatives(words)})\b", 
 _NUMBER_WORDS = {w: i for i, w in enumerate(_RULES["number_words"])}
 _COUNT = rf"(\d[\d,]*|{alternatives(_NUMBER_WORDS)}|{alternatives(_RULES['vague_counts'])})"
 _KILLED = re.compile(r"kill|dead|died|death toll|left|leaving", re.I), [
-    re.compile(rf"\b(?:killing|killed|kills|left|leaving)\s+(?:at least\s+|more than\s+|about\s+|nearly\s+)?{_COUNT}\b", re.I),
-    re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+|have been\s+|had been\s+)?(?:killed|dead|died)\b", re.I),
+    re.compile(rf"\b(?:killing|killed|kills|left|leaving)\s+(?:at least\s+|more than\s+|about\s+|nearly\s+)?"
+               rf"{_COUNT}\b", re.I),
+    re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+|have been\s+|had been\s+)?(?:killed|dead|died)\b",
+               re.I),
     re.compile(rf"\bdeath toll\b.*?\b(?:to|of|at)\s+{_COUNT}\b", re.I),
     re.compile(rf"\bshooting dead\s+{_COUNT}\b", re.I),
 ]
@@ -82,7 +84,7 @@ def _supported(name: str, cited: str) -> bool:
         return False
     cited_codes = {country_code(w, fuzzy=False) for w in re.findall(r"[A-Z]\w+", cited)} - {None}
     return all(re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", cited, re.I) or (c and c in cited_codes)
-               for w, c in zip(words, codes))
+               for w, c in zip(words, codes, strict=True))
 
 
 def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str | None]:
@@ -102,8 +104,8 @@ def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str
         if words:
             found = cited[hit.start(1) + hit.group(1).index(words[0]): hit.end()]
             break
-    if found is None and (hit := _NAME_AFTER.search(cited)):
-        found = hit.group()
+    if found is None and (after := _NAME_AFTER.search(cited)):
+        found = after.group()
     if found is None and locations:
         found = f"conflict in {locations[0]}"
     if found is None:
@@ -121,12 +123,14 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     for d in drafts.conflicts:
         struck = {n: violent(ctx.sentence(n)) for n in d.sents}
         if not any(struck.values()):
-            ctx.warnings.append(f"conflict {d.name!r} dropped: its sentences report no violence (a dispute, not a conflict)")
+            ctx.warnings.append(
+                f"conflict {d.name!r} dropped: its sentences report no violence (a dispute, not a conflict)")
             continue
         where = {n: places_in(ctx.sentence(n), known_places) for n in d.sents}
         places = dedupe([p for n in d.sents for p in where[n]])
         violence_places = dedupe([p for n in d.sents if struck[n] for p in where[n]])
-        name, why = conflict_name(d.name, " ".join(ctx.sentence(n) for n in sorted(set(d.sents))), violence_places or places)
+        cited = " ".join(ctx.sentence(n) for n in sorted(set(d.sents)))
+        name, why = conflict_name(d.name, cited, violence_places or places)
         if why:
             ctx.warnings.append(why)
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
@@ -142,7 +146,8 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         else:
             twin.locations = dedupe([*twin.locations, *conflict.locations])
             twin.parties = dedupe([*twin.parties, *conflict.parties])
-            twin.events += [e for e in conflict.events if e.evidence[0].quote not in {x.evidence[0].quote for x in twin.events}]
+            told = {x.evidence[0].quote for x in twin.events}
+            twin.events += [e for e in conflict.events if e.evidence[0].quote not in told]
             twin.evidence = merge_evidence(twin.evidence, conflict.evidence)
     return merged
 

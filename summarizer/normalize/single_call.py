@@ -23,7 +23,9 @@ def aligned(quotes: list[str], article: Article, warnings: list[str], what: str)
     return spans[:MAX_EVIDENCE]
 
 
-def from_single_call(out: SingleCall, article: Article, warnings: list[str]) -> tuple[list[Actor], list[Meeting], list[Conflict]]:
+def from_single_call(
+    out: SingleCall, article: Article, warnings: list[str]
+) -> tuple[list[Actor], list[Meeting], list[Conflict]]:
     """The baseline's answer in the public schema: names grounded, quotes aligned, the rest dropped and listed."""
     drafts = []
     for x in out.actors:
