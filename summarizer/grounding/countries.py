@@ -172,7 +172,6 @@ def place_country(place: str | None) -> str | None:
     return found.alpha_3 if found else None
 
 
-
 def is_demonym(name: str) -> bool:
     """'Egyptian', 'North Korean', 'Ukrainians': a people or an adjective, not a name of an actor."""
     last = name.split()[-1]

@@ -206,6 +206,7 @@ def merge_actors(drafts: list[ActorDraft], article: Article) -> list[Entity]:
 
 
 def _better_name(new: ActorDraft, old: ActorDraft) -> bool:
+    """Should ``new`` name the entity instead of ``old``: a country's name over another state form, else the longer."""
     if new.kind in _STATEISH and old.kind in _STATEISH and is_country_name(new.name) != is_country_name(old.name):
         return is_country_name(new.name)
     return len(new.name) > len(old.name)
