@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -37,7 +37,6 @@ class Article:
     published: dt.date | None = None
     source: str | None = None
     url: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @cached_property
     def sentences(self) -> list[Sentence]:

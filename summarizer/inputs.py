@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +167,6 @@ class Item:
     article: Article | None = None
     url: str | None = None
     error: InputError | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def reason(self) -> str | None:
