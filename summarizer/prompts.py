@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import TemplateError
+from .schema import first_error
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +97,7 @@ def load_file(path: Path) -> Template:
     try:
         return Template(**data, path=str(path))
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(x) for x in first["loc"]) or "template"
-        raise TemplateError(f"template {path} is invalid: {where}: {first['msg']}") from None
+        raise TemplateError(f"template {path} is invalid: {first_error(err, where='template')}") from None
 
 
 @lru_cache(maxsize=32)
