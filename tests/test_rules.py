@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from summarizer.errors import SummarizerError
 from summarizer.names import fold_accents, name_key, norm_name, surname
 from summarizer.rules import load
+from summarizer.version import PIPELINE_VERSION
 
 RULE_FILES = [(package, entry.name) for package in ("summarizer", "summarizer.grounding", "summarizer.normalize")
               for entry in resources.files(package).iterdir() if entry.name.endswith(".yaml")]
@@ -25,6 +27,20 @@ def test_rule_files_are_versioned_commented_and_read_as_words(package, name):
     assert data["version"]
     text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
     assert text.startswith("#"), f"{name} opens with a comment on where its words come from"
+
+
+# The rule files as released with each PIPELINE_VERSION. Editing a rule file changes summaries: give the pipeline a
+# new version (summarizer/version.py) and record the files' new digest here.
+RULES_DIGEST = {"2026.12.2": "48f421d18bec4c10e6c276153a684a35261b2cc167909186c7cdf8d796d07be1"}
+
+
+def test_a_rule_change_comes_with_a_new_pipeline_version():
+    digest = hashlib.sha256()
+    for package, name in sorted(RULE_FILES):
+        digest.update(f"{package}/{name}\n".encode())
+        digest.update(resources.files(package).joinpath(name).read_bytes())
+    assert RULES_DIGEST.get(PIPELINE_VERSION) == digest.hexdigest(), (
+        "the rule files changed: bump PIPELINE_VERSION and record their digest in RULES_DIGEST")
 
 
 def test_a_word_read_as_a_boolean_is_refused(tmp_path, monkeypatch):

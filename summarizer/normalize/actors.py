@@ -18,13 +18,12 @@ from ..grounding import (
     acronym,
     capital_of,
     country_code,
-    fold_accents,
     is_city,
     is_country_name,
     is_subdivision,
     occurs,
-    surname,
 )
+from ..names import fold_accents, surname
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind
 from .common import dedupe, mention_sentences, sentence_evidence, spots
