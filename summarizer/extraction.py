@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, 
 
 from .article import Article
 from .grounding import is_demonym, is_name, occurs, surface_form
+from .names import name_key
 from .schema import ActorKind, ConflictStatus, MeetingMode, MeetingStatus, first_error
 
 
@@ -200,11 +201,6 @@ def _unknown(names: list[str], ctx: dict[str, Any], notes: Notes) -> list[str]:
     return unknown
 
 
-def _key(name: str) -> str:
-    """A name reduced to its letters and digits: "U. S." and "U.S." meet."""
-    return "".join(filter(str.isalnum, name.casefold()))
-
-
 def _known(names: list[str], ctx: dict[str, Any], what: str, notes: Notes) -> list[str]:
     """The names that designate an actor (listed, or adopted because the article uses them); the others are
     dropped and listed in the warnings."""
@@ -215,11 +211,11 @@ def _known(names: list[str], ctx: dict[str, Any], what: str, notes: Notes) -> li
 
 
 def _forms(ctx: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """Every form of every listed actor, case-folded and as a key (see _key), to its canonical name: built once
+    """Every form of every listed actor, case-folded and as a key (see names.name_key), to its canonical name: built once
     for all the names of an answer."""
     index = ctx.get("actor_index") or {}
     by_form = {f.casefold(): canonical for canonical, forms in index.items() for f in forms}
-    by_key = {_key(f): canonical for canonical, forms in index.items() for f in forms}
+    by_key = {name_key(f): canonical for canonical, forms in index.items() for f in forms}
     return by_form, by_key
 
 
@@ -229,8 +225,8 @@ def _resolve(names: list[str], by_form: dict[str, str], by_key: dict[str, str]) 
     "Khalifa Haftar"); else keep it."""
     out = []
     for name in names:
-        if name.casefold() in by_form or _key(name) in by_key:
-            out.append(by_form.get(name.casefold()) or by_key[_key(name)])
+        if name.casefold() in by_form or name_key(name) in by_key:
+            out.append(by_form.get(name.casefold()) or by_key[name_key(name)])
             continue
         inside = [f for f in by_form if len(f) > 2 and occurs(f, name.casefold())]
         out.append(by_form[max(inside, key=len)] if inside else name)
