@@ -39,6 +39,8 @@ class Format(str, Enum):
     html = "html"
 
 
+ModelPath = Annotated[Path | None, typer.Option(
+    "--model-path", envvar="SUMMARIZER_MODEL_PATH", help="Your own GGUF file for the local server.")]
 # The options of every command that calls a model, by config.resolve()'s keyword: one definition each, with the
 # environment variable resolve() also reads (declared here so that the help shows it). Help texts are rich markup:
 # no square brackets in them (typer's show_default and envvar print those hints).
@@ -56,15 +58,13 @@ MODEL_OPTIONS: dict[str, Any] = {
         "--max-retries", envvar="SUMMARIZER_MAX_RETRIES", help="Retries of a failed request (429, 5xx, timeouts).")],
     "reasks": Annotated[int | None, typer.Option(
         "--reasks", envvar="SUMMARIZER_REASKS", help="Re-asks when the model's output is invalid.")],
-    "model_path": Annotated[Path | None, typer.Option(
-        "--model-path", envvar="SUMMARIZER_MODEL_PATH", help="Your own GGUF file for the local server.")],
+    "model_path": ModelPath,
     "max_chars": Annotated[int | None, typer.Option(
         "--max-chars", envvar="SUMMARIZER_MAX_CHARS", help="Largest article accepted, in characters.")],
     "chunk_chars": Annotated[int | None, typer.Option(
         "--chunk-chars", envvar="SUMMARIZER_CHUNK_CHARS",
         help="Articles longer than this (characters) are read in overlapping parts.")],
 }
-ModelPath = MODEL_OPTIONS["model_path"]
 Verbose = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v for progress logs, -vv for debug.")]
 
 
@@ -93,7 +93,8 @@ def with_model_options(command: Callable[..., None]) -> Callable[..., None]:
     """Give a command the MODEL_OPTIONS (before its --verbose); they reach it gathered in one keyword argument,
     ``model_options``, ready for config.resolve()."""
     signature = inspect.signature(command, eval_str=True)
-    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values() if p.name != "model_options"]
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+           for p in signature.parameters.values() if p.name != "model_options"]
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
               for name, annotation in MODEL_OPTIONS.items()]
     at = next((i for i, p in enumerate(own) if p.name == "verbose"), len(own))
@@ -109,11 +110,13 @@ def with_model_options(command: Callable[..., None]) -> Callable[..., None]:
 @app.command()
 @with_model_options
 def summarize(
-    files: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html; '-' for stdin) or web page URLs.")],
+    files: Annotated[list[str], typer.Argument(
+        help="Article files (.txt, .md, .html; '-' for stdin) or web page URLs.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Article title, if not in the file.")] = None,
-    published: Annotated[str | None, typer.Option("--published", help="Publication date (resolves 'on Monday').")] = None,
+    published: Annotated[str | None, typer.Option(
+        "--published", help="Publication date (resolves 'on Monday').")] = None,
     verbose: Verbose = 0,
     *,
     model_options: dict[str, Any],
@@ -196,7 +199,8 @@ DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt")]
 def eval_(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold <id>.json files.")],
     predictions: Annotated[Path | None, typer.Option(
-        "--predictions", "-p", help="Saved summaries (folder of <id>.json or JSONL) to score instead of running the model.")] = None,
+        "--predictions", "-p",
+        help="Saved summaries (folder of <id>.json or JSONL) to score instead of running the model.")] = None,
     articles: Annotated[list[Path] | None, typer.Option(
         "--articles", "-a", help="Article sources (JSONL or .txt).",
         show_default=", ".join(str(p) for p in DEFAULT_ARTICLES))] = None,
@@ -207,17 +211,16 @@ def eval_(
     model_options: dict[str, Any],
 ) -> None:
     """Score summaries against gold annotations: P/R/F1 for actors, meetings and conflicts."""
-    from .article import read_articles
+    from .article import Article, read_articles
     from .evaluate import evaluate, load_gold, load_predictions
     from .render import eval_table
 
     _logging(verbose)
     with errors_as_exit():
         gold = load_gold(gold_dir)
-        texts = {}
+        texts: dict[str, Article] = {}
         for source in articles or DEFAULT_ARTICLES:
-            for article in read_articles(source):
-                texts[article.id] = article
+            texts.update((a.id, a) for a in read_articles(source) if a.id is not None)
         if predictions is not None:
             preds = load_predictions(predictions)
         else:
@@ -270,9 +273,12 @@ def batch(
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N articles of the inputs.")] = None,
     max_tokens_total: Annotated[int | None, typer.Option(
         "--max-tokens-total", help="Token budget: start no article once spent (resumable).")] = None,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached summaries (they are still updated).")] = False,
-    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failed article, exit non-zero.")] = False,
-    engine: Annotated[Engine, typer.Option("--engine", help="asyncio in this process, or ray (Ray Data).")] = Engine.asyncio,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Ignore cached summaries (they are still updated).")] = False,
+    fail_fast: Annotated[bool, typer.Option(
+        "--fail-fast", help="Stop at the first failed article, exit non-zero.")] = False,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="asyncio in this process, or ray (Ray Data).")] = Engine.asyncio,
     ray_address: Annotated[str | None, typer.Option(
         "--ray-address", envvar="RAY_ADDRESS", help="Ray cluster to use.", show_default="a local Ray")] = None,
     ray_workers: Annotated[int | None, typer.Option(
@@ -305,7 +311,8 @@ def batch(
 @app.command()
 def report(
     results: Annotated[Path, typer.Argument(help="Batch results: a JSONL file written by `summarizer batch`.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the HTML here instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the HTML here instead of stdout.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the report.")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Fail on an unreadable line instead of listing it in the report.")] = False,

@@ -101,7 +101,8 @@ def resolve(
         log.debug("API key set without a base URL: using OpenAI's API")
     model = _given(model or None, "SUMMARIZER_MODEL", LOCAL_MODEL_NAME if local else DEFAULT_HOSTED_MODEL)
     # llama.cpp's server rejects OpenAI's strict json_schema form but compiles json_object+schema to a grammar.
-    response_format = _given(response_format or None, "SUMMARIZER_RESPONSE_FORMAT", "json_object" if local else "json_schema")
+    response_format = _given(response_format or None, "SUMMARIZER_RESPONSE_FORMAT",
+                             "json_object" if local else "json_schema")
     if response_format not in RESPONSE_FORMATS:
         raise ConfigError(f"response format must be one of {', '.join(RESPONSE_FORMATS)}, got {response_format!r}")
     settings = Settings(
@@ -116,7 +117,7 @@ def resolve(
         template=_given(template or None, "SUMMARIZER_TEMPLATE", "extract"),
         templates_dir=_path(_given(templates_dir or None, "SUMMARIZER_TEMPLATES", None)),
         model_path=_path(_given(model_path or None, "SUMMARIZER_MODEL_PATH", None)),
-        threads=_number(_given(threads, "SUMMARIZER_THREADS", os.cpu_count() or 2), "threads", int),
+        threads=_number(_given(threads, "SUMMARIZER_THREADS", os.cpu_count() or 2), "threads", int),  # never None here
         max_chars=_number(_given(max_chars, "SUMMARIZER_MAX_CHARS", 60_000), "max chars", int),
         chunk_chars=_number(_given(chunk_chars, "SUMMARIZER_CHUNK_CHARS", 12_000), "chunk chars", int),
     )
@@ -124,6 +125,6 @@ def resolve(
         raise ConfigError(f"chunk chars must be at least 500, got {settings.chunk_chars}")
     if settings.timeout <= 0 or settings.max_retries < 0 or settings.reasks < 0:
         raise ConfigError("timeout must be positive and retries/re-asks not negative")
-    if settings.threads < 1 or settings.max_chars < 1:
+    if (settings.threads or 0) < 1 or settings.max_chars < 1:
         raise ConfigError(f"threads and max chars must be positive, got {settings.threads} and {settings.max_chars}")
     return settings

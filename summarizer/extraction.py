@@ -107,7 +107,8 @@ def _settle(items: list, problems: dict[int, str], ctx: dict[str, Any], what: st
 # and the model does not), a place, or no actor at all. The members are derived, so mypy cannot list them.
 Label = Enum(  # type: ignore[misc]
     "Label",
-    [(k.name, k.value) for k in ActorKind if k is not ActorKind.other] + [("place", "place"), ("not_actor", "not_actor")],
+    [(k.name, k.value) for k in ActorKind if k is not ActorKind.other]
+    + [("place", "place"), ("not_actor", "not_actor")],
     type=str, module=__name__,
 )
 Label.__doc__ = "What a name in the article stands for: an actor's kind, a place, or no actor at all."
@@ -140,13 +141,14 @@ class ActorsPass(Draft):
             return self
         notes = Notes()
         names = list(self.names.items())
+        forms = {name: surface_form(name, article.text) for name, _ in names}
         problems = {
             i: f"{name!r} does not occur in the article: copy names exactly as written or leave it out"
             for i, (name, _) in enumerate(names)
-            if surface_form(name, article.text) is None
+            if forms[name] is None
         }
         kept = _settle(names, problems, ctx, "names", notes)
-        self.names = {surface_form(n, article.text): label for n, label in kept}
+        self.names = {form: label for name, label in kept if (form := forms[name]) is not None}
         self.summary = [n for n in self.summary if not _sentence_problems([n], article)][:4]
         self._notes = notes
         return self
@@ -211,8 +213,8 @@ def _known(names: list[str], ctx: dict[str, Any], what: str, notes: Notes) -> li
 
 
 def _forms(ctx: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """Every form of every listed actor, case-folded and as a key (see names.name_key), to its canonical name: built once
-    for all the names of an answer."""
+    """Every form of every listed actor, case-folded and as a key (see names.name_key), to its canonical name:
+    built once for all the names of an answer."""
     index = ctx.get("actor_index") or {}
     by_form = {f.casefold(): canonical for canonical, forms in index.items() for f in forms}
     by_key = {name_key(f): canonical for canonical, forms in index.items() for f in forms}
@@ -241,7 +243,9 @@ def _mentions(sentence: int, name: str, ctx: dict[str, Any], adopted: dict[str, 
     return any(occurs(f, text) for f in forms)
 
 
-def _nearest_mention(sent: int, who: list[str], ctx: dict[str, Any], adopted: dict[str, str], reach: int = 2) -> int | None:
+def _nearest_mention(
+    sent: int, who: list[str], ctx: dict[str, Any], adopted: dict[str, str], reach: int = 2
+) -> int | None:
     """The cited sentence if it mentions the participants, else the nearest one within ``reach`` that mentions
     the most of them: a small model often cites the sentence next to the right one."""
     article: Article = ctx["article"]

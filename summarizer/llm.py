@@ -90,11 +90,13 @@ def _retryable_response(response: httpx2.Response) -> bool:
 
 def _last_outcome(state: RetryCallState) -> Any:
     """After the last attempt: hand back the last response (openai turns it into its error) or re-raise."""
+    assert state.outcome is not None  # tenacity calls this after an attempt
     return state.outcome.result()
 
 
 def _log_retry(state: RetryCallState) -> None:
     outcome = state.outcome
+    assert outcome is not None  # tenacity calls this after an attempt
     what = repr(outcome.exception()) if outcome.failed else f"HTTP {outcome.result().status_code}"
     log.warning("LLM request failed (%s); retry %d in %.1fs", what, state.attempt_number, state.upcoming_sleep)
 
@@ -132,7 +134,8 @@ class RetryTransport(httpx2.BaseTransport):
                 if _retryable_response(response):
                     response.read()
                     response.close()
-            if not attempt.retry_state.outcome.failed:
+            outcome = attempt.retry_state.outcome
+            if outcome is not None and not outcome.failed:
                 attempt.retry_state.set_result(response)
         return response
 
@@ -154,7 +157,8 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
                 if _retryable_response(response):
                     await response.aread()
                     await response.aclose()
-            if not attempt.retry_state.outcome.failed:
+            outcome = attempt.retry_state.outcome
+            if outcome is not None and not outcome.failed:
                 attempt.retry_state.set_result(response)
         return response
 
@@ -237,7 +241,9 @@ class LLM:
             self._async = instructor.from_openai(raw, mode=instructor.Mode.JSON_SCHEMA)
         return self._async
 
-    def request_kwargs(self, model: type[BaseModel], messages: list[dict], schema: dict | None = None) -> dict[str, Any]:
+    def request_kwargs(
+        self, model: type[BaseModel], messages: list[dict], schema: dict | None = None
+    ) -> dict[str, Any]:
         """Arguments of one structured call. A hosted server gets instructor's JSON_SCHEMA response format (the
         model's own schema). llama.cpp rejects that form; it gets ``json_object`` with a schema, which it compiles to
         a grammar: ``schema`` when given (a request's own, narrower schema), else the model's. It goes in the
@@ -260,7 +266,8 @@ class LLM:
         """One structured call: the validated answer (re-asked while invalid), its cost and its raw text."""
         tally = _Tally()
         try:
-            value, completion = self.client.create_with_completion(hooks=tally.hooks, **self.request_kwargs(model, messages, schema))
+            value, completion = self.client.create_with_completion(
+                hooks=tally.hooks, **self.request_kwargs(model, messages, schema))
         except Exception as exc:  # noqa: BLE001 - every failure is mapped to one of our errors
             raise translate(exc, self.base_url, tally) from exc
         return CallResult(value, tally.usage, _content(completion), tally.errors)
@@ -318,7 +325,8 @@ def translate(exc: BaseException, base_url: str | None, tally: _Tally) -> LLMErr
             )
     where = base_url or "the OpenAI API"
     if isinstance(cause, openai.AuthenticationError):
-        return AuthenticationFailed(f"the server at {where} refused the API key (HTTP 401)", hint="check OPENAI_API_KEY")
+        return AuthenticationFailed(f"the server at {where} refused the API key (HTTP 401)",
+                                    hint="check OPENAI_API_KEY")
     if isinstance(cause, openai.RateLimitError):
         return RateLimited(f"the server at {where} is still rate-limiting (HTTP 429) after every retry")
     if isinstance(cause, openai.APITimeoutError):

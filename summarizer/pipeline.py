@@ -129,6 +129,7 @@ class Summarizer:
         model = PASS_MODELS[name]
         run.messages.append({"role": "user", "content": request})
         self.progress(f"pass {name}")
+        assert self._llm is not None  # asummarize() opened the summarizer
         try:
             with validating(context):
                 result = await self._llm.astructured(model, run.messages, schema)
@@ -188,7 +189,8 @@ class Summarizer:
         names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
         request = (t.render("article", numbered=a.numbered(sentences), **shared) + "\n\n"
                    + t.render("passes.actors", names=names, people=people, **shared))
-        forced = ActorsPass.forced_schema(names, with_headline=not a.title, sentences=len(a.sentences)) if local else None
+        forced = (ActorsPass.forced_schema(names, with_headline=not a.title, sentences=len(a.sentences))
+                  if local else None)
         first: ActorsPass = (await self._call(run, "actors", request, {"article": a}, forced)).value
         drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people]
         drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in states] + first.drafts()
@@ -198,7 +200,8 @@ class Summarizer:
         actor_warnings: list[str] = []
         actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, actor_warnings)
         meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2, sentences=sentences)
-        ctx = {"article": a, "actor_index": {x.name: [x.name, *x.aliases] for x in actors}, "meeting_sents": meeting_sents}
+        ctx = {"article": a, "actor_index": {x.name: [x.name, *x.aliases] for x in actors},
+               "meeting_sents": meeting_sents}
         violence_sents = cue_sentences(a, VIOLENCE_CUE, sentences=sentences)
         request = t.render("passes.events", actors=[x.name for x in actors], meeting_sents=meeting_sents,
                            violence_sents=violence_sents, **shared)
@@ -224,7 +227,8 @@ class Summarizer:
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         schema = json_schema(SingleCall)
         run.messages = [{"role": "system", "content": t.render("system", schema=json.dumps(schema), **shared)}]
-        request = t.render("article", text=a.text, numbered=a.numbered(), **shared) + "\n\n" + t.render("single", **shared)
+        request = (t.render("article", text=a.text, numbered=a.numbered(), **shared) + "\n\n"
+                   + t.render("single", **shared))
         out: SingleCall = (await self._call(run, "single", request, {"article": a}, schema)).value
         actors, meetings, conflicts = from_single_call(out, a, run.warnings)
         return ArticleSummary(
@@ -250,7 +254,9 @@ def _salvage(err: InvalidOutput, model, context: dict, name: str) -> CallResult:
     return CallResult(value, err.usage, err.raw, err.errors)
 
 
-def as_article(text: str | Article, *, max_chars: int = 60_000, title=None, published=None, id=None, source=None, url=None) -> Article:
+def as_article(
+    text: str | Article, *, max_chars: int = 60_000, title=None, published=None, id=None, source=None, url=None
+) -> Article:
     """An Article from text or an Article, with metadata; one-line InputError for empty or oversize text."""
     if isinstance(text, Article):
         article = text
@@ -267,14 +273,18 @@ def as_article(text: str | Article, *, max_chars: int = 60_000, title=None, publ
     return article
 
 
-def summarize(text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings) -> ArticleSummary:
+def summarize(
+    text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings
+) -> ArticleSummary:
     """Summarize one article with the configured LLM (the embedded local model by default)."""
     meta = {k: settings.pop(k) for k in ("id", "source", "url") if k in settings}
     with Summarizer(**settings) as summarizer:
         return summarizer.summarize(text, title=title, published=published, **meta)
 
 
-async def asummarize(text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings) -> ArticleSummary:
+async def asummarize(
+    text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings
+) -> ArticleSummary:
     """The async variant of summarize()."""
     meta = {k: settings.pop(k) for k in ("id", "source", "url") if k in settings}
     with Summarizer(**settings) as summarizer:

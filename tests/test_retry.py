@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationInfo, model_validator
 
 from summarizer.article import Article
 from summarizer.config import Settings
-from summarizer.extraction import ActorsPass, validating, validation_context
 from summarizer.errors import AuthenticationFailed, LLMError, OutputInvalid, RateLimited, ServerUnavailable
+from summarizer.extraction import ActorsPass, validating, validation_context
 from summarizer.llm import LLM, RetryPolicy
 
 from .conftest import StubServer, completion_body
@@ -49,7 +49,7 @@ def test_retries_429_500_and_slow_answers_then_succeeds():
         result = _ask(_llm(server.base_url, timeout=0.7))
     assert result.value.answer == "yes"
     assert len(server.arrivals) == 4
-    gaps = [b - a for a, b in zip(server.arrivals, server.arrivals[1:])]
+    gaps = [b - a for a, b in zip(server.arrivals, server.arrivals[1:], strict=False)]
     assert gaps[0] >= 0.95, "Retry-After: 1 must be honoured"
     assert gaps[1] < 0.9, "a 500 without Retry-After backs off briefly"
     assert gaps[2] >= 0.7, "the slow answer is abandoned at the timeout, then retried"
