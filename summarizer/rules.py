@@ -17,12 +17,16 @@ import yaml
 
 from .errors import SummarizerError
 
+# libyaml's parser when PyYAML was built with it: the pure-Python parser is many times slower, and the rule files
+# are read at every process start.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @cache
 def load(package: str, name: str) -> dict[str, Any]:
     """The rule file ``name`` of ``package`` (``load("summarizer.grounding", "dates.yaml")``), parsed once."""
     try:
-        data = yaml.safe_load(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+        data = yaml.load(resources.files(package).joinpath(name).read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, yaml.YAMLError) as err:
         raise SummarizerError(f"rule file {package}/{name} cannot be read ({err}): reinstall summarizer") from None
     if not isinstance(data, dict) or not isinstance(data.get("version"), str):
