@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import config
 from .errors import InputError, SummarizerError
@@ -76,13 +77,17 @@ def _logging(verbose: int) -> None:
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
+def _error_line(message: str) -> None:
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+
+
 @contextmanager
 def errors_as_exit() -> Iterator[None]:
     """Our errors become one line and their exit code; Ctrl-C exits 130; nothing prints a traceback."""
     try:
         yield
     except SummarizerError as err:
-        stderr.print(f"[bold red]error:[/] {err.one_line()}", highlight=False, markup=True, soft_wrap=True)
+        _error_line(err.one_line())
         raise typer.Exit(err.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("interrupted")
@@ -339,9 +344,25 @@ def report(
                  highlight=False, markup=False, soft_wrap=True)
 
 
+def _run(application: typer.Typer, prog_name: str) -> None:
+    """Run a command line app. A usage error (an unknown option, a bad value given on the command line or in the
+    option's environment variable) is one line on stderr with exit code 2, like every other error."""
+    args = sys.argv[1:] or ["--help"]  # no arguments: the help
+    try:
+        code = typer.main.get_command(application).main(args=args, prog_name=prog_name, standalone_mode=False)
+    except typer.TyperException as err:
+        context = getattr(err, "ctx", None)  # a usage error knows its command
+        _error_line(f"{err.format_message()} (see '{context.command_path if context else prog_name} --help')")
+        raise SystemExit(err.exit_code) from None
+    except typer.Abort:
+        stderr.print("interrupted")
+        raise SystemExit(130) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
 def main() -> None:
     """Entry point of `summarizer`."""
-    app(prog_name="summarizer")
+    _run(app, "summarizer")
 
 
 def summarize_app() -> typer.Typer:
@@ -353,4 +374,4 @@ def summarize_app() -> typer.Typer:
 
 def summarize_main() -> None:
     """Entry point of `summarize`."""
-    summarize_app()(prog_name="summarize")
+    _run(summarize_app(), "summarize")

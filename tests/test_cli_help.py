@@ -65,3 +65,26 @@ def test_an_option_takes_its_value_from_the_environment(monkeypatch, tmp_path):
     env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "SUMMARIZER_TIMEOUT": "-1"}
     result = CliRunner().invoke(cli.app, ["summarize", str(tmp_path / "a.txt")], env=env)
     assert result.exit_code == 2 and "timeout must be positive" in result.stderr
+
+
+def _entry_point_error(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/summarize", *args])
+    with pytest.raises(SystemExit) as done:
+        cli.summarize_main()
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return done.value.code, captured.err.strip()
+
+
+def test_a_bad_value_in_an_options_environment_variable_is_one_line(monkeypatch, capsys, tmp_path):
+    (tmp_path / "a.txt").write_text("Lavrov met Shoukry.")
+    monkeypatch.setenv("SUMMARIZER_TIMEOUT", "soon")
+    code, err = _entry_point_error(monkeypatch, capsys, str(tmp_path / "a.txt"))
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith("error: Invalid value for '--timeout' (env var: 'SUMMARIZER_TIMEOUT')"), err
+
+
+def test_an_unknown_option_is_one_line(monkeypatch, capsys):
+    code, err = _entry_point_error(monkeypatch, capsys, "--modle", "x", "a.txt")
+    assert code == 2 and len(err.splitlines()) == 1 and "No such option: --modle" in err, err
+    assert err.endswith("(see 'summarize --help')")
