@@ -1,7 +1,8 @@
 """What the model writes: compact per-pass drafts, validated against the article (instructor validation context).
 
 The model cites sentence numbers and actor numbers instead of repeating quotes and names, which keeps its
-output short (every generated token costs ~0.09 s on the embedded model); the pipeline expands them into exact
+output short (a local model's time goes mostly into generated tokens: benchmarks/bench_local.py measures the
+rates); the pipeline expands them into exact
 quotes with character offsets, so evidence is verbatim by construction.
 
 Validators read their context (``info.context``, else the one set by :func:`validating` around an LLM call):
@@ -163,9 +164,9 @@ class ActorsPass(Draft):
     def forced_schema(candidates: list[str], with_headline: bool, sentences: int) -> dict[str, Any]:
         """The same shape with every candidate name as a required key, in order: a grammar then makes a
         local model label each name instead of choosing which ones to list. The summary is exactly
-        SUMMARY_SENTENCES numbers: left open, the model listed every sentence of the article (up to 140 tokens,
-        ~8 s), and a range (minItems < maxItems) compiles to nested optional rules that made llama.cpp sample
-        at 2-3 tokens/s instead of 20 (measured)."""
+        SUMMARY_SENTENCES numbers: left open, the model listed every sentence of the article (up to 140 tokens),
+        and a range (minItems < maxItems) compiles to nested optional rules that slowed llama.cpp's sampling
+        several-fold (benchmarks/bench_local.py shows the generation rate)."""
         props: dict[str, Any] = {}
         if with_headline:
             props["headline"] = {"type": "string"}
@@ -351,7 +352,7 @@ class EventsPass(Draft):
     def forced_schema(meeting_sents: list[int], violence_sents: list[int]) -> dict[str, Any]:
         """For a grammar: one key per candidate meeting sentence (a meeting or null) and conflict sentences
         limited to the sentences that mention violence. No length bounds: llama.cpp expands a bounded repetition
-        into nested rules, which made some answers generate at 2-3 tokens/s instead of 20 (measured); lists are
+        into nested rules, which slowed some answers' generation several-fold (benchmarks/bench_local.py); lists are
         truncated when validated instead. Actor names stay free strings (an enum of names also slows sampling);
         they are resolved against the actor list when validated."""
         schema = json_schema(EventsPass)

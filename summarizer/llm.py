@@ -115,8 +115,9 @@ def retry_after_seconds(response: httpx2.Response) -> float | None:
 
 @functools.lru_cache(maxsize=1)
 def tls_context() -> ssl.SSLContext:
-    """One TLS context per process (the CA bundle, honouring SSL_CERT_FILE/SSL_CERT_DIR): building one reads the
-    bundle, about 20 ms, and ``summarize()`` runs each call in a new event loop, so with new clients."""
+    """One TLS context per process (the CA bundle, honouring SSL_CERT_FILE/SSL_CERT_DIR): building one reads and
+    parses the whole bundle, and ``summarize()`` runs each call in a new event loop, so with new clients (the
+    client CPU per article: benchmarks/batch_bench.py)."""
     return httpx2.create_ssl_context()
 
 

@@ -77,7 +77,7 @@ class Template(BaseModel):
 
 @lru_cache(maxsize=128)
 def _compiled(source: str) -> jinja2.Template:
-    """Compile a template part once (compiling costs ~5 ms, more than rendering)."""
+    """Compile a template part once: compiling costs more than rendering, and every request renders."""
     return _ENV.from_string(source)
 
 
