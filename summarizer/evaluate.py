@@ -22,7 +22,6 @@ from pathlib import Path
 
 from .errors import InputError
 from .names import norm_name, surname
-from .schema import ArticleSummary
 
 # Words of a conflict's name that say nothing about which conflict it is.
 _STOPWORDS = {"the", "of", "in", "war", "conflict", "civil", "crisis", "and", "on", "against", "vs", "a", "s"}
@@ -251,6 +250,3 @@ def evaluate(gold: dict[str, dict], preds: dict[str, dict], texts: dict[str, str
     empty: dict[str, list] = {"actors": [], "meetings": [], "conflicts": []}
     return Report([score_article(g, preds.get(i, empty), texts.get(i)) for i, g in gold.items()])
 
-
-def validate_prediction(summary: dict) -> ArticleSummary:
-    return ArticleSummary.model_validate(summary)

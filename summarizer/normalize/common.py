@@ -115,15 +115,12 @@ def places_in(sentence: str, places: list[str]) -> list[str]:
 
 @dataclass
 class Context:
-    """What the builders need: the article, its place names, and each actor's forms and country."""
+    """What the builders need: the article, its place names, its actors, and the warnings list to add to."""
 
     article: Article
     places: list[str]
     actors: list[Actor]
     warnings: list[str] = field(default_factory=list)
-
-    def forms(self, actor: Actor) -> list[str]:
-        return [actor.name, *actor.aliases]
 
     def by_name(self) -> dict[str, Actor]:
         """Every form of every actor (canonical name, aliases), case-folded, to the actor."""
