@@ -10,8 +10,8 @@ Matching is one-to-one and greedy by score. Precision, recall and F1 are micro-a
 mean F1 is the mean of the actor, meeting and conflict F1. Meeting-status accuracy is over matched meetings;
 the verbatim share is the share of predicted evidence quotes found exactly in the article.
 
-The scorer reads summaries as the schema states them: it depends on the schema and the name normalizer, never on
-the pipeline's rules, so a change to the pipeline cannot change how its output is scored.
+The scorer reads summaries in the schema's shape (as JSON) and compares names through summarizer.names; it imports
+nothing of the pipeline's rules, so a change to the pipeline cannot change how its output is scored.
 """
 
 from __future__ import annotations
