@@ -54,3 +54,17 @@ def test_the_accepted_attempt_keeps_its_own_warnings_and_adoptions():
     assert len(server.arrivals) == 2
     assert "Ahmed Hafez" in [a.name for a in summary.actors]
     assert any("Nobody Known" in w for w in summary.provenance.warnings), summary.provenance.warnings
+
+
+def test_the_salvage_after_the_last_reask_keeps_only_the_last_answers_notes():
+    """Every attempt rejected: the last answer is salvaged (its valid meeting kept, its bad one dropped and
+    listed); the first attempt's warning and adopted name are gone."""
+    last = _answer({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry"], "status": "held"},
+                                 "2": {"who": ["Ghost Person"], "status": "held"}}, "conflicts": []})
+    summary, server = _summarize([ACTORS, REJECTED, last])
+    assert len(server.arrivals) == 3 and summary.provenance.usage.reasks == 2
+    assert [a.name for a in summary.actors] == ["Sergei Lavrov", "Sameh Shoukry"]
+    warnings = summary.provenance.warnings
+    assert any("Ghost Person" in w for w in warnings) and any(w.startswith("dropped meeting") for w in warnings)
+    assert not any("Nobody Known" in w for w in warnings), warnings
+    assert len(summary.meetings) == 1
