@@ -7,12 +7,12 @@ import hashlib
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sentencex import segment
 from dateutil import parser as dateparser
+from sentencex import segment
 
 from .errors import InputError
 
@@ -37,7 +37,6 @@ class Article:
     published: dt.date | None = None
     source: str | None = None
     url: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -87,10 +86,16 @@ def split_sentences(text: str) -> list[Sentence]:
                 spans.append((start, end))
     fixed: list[tuple[int, int]] = []
     for start, end in spans:
-        if fixed and _OPENING_QUOTE.search(text, fixed[-1][0], fixed[-1][1]):
+        quote = _OPENING_QUOTE.search(text, fixed[-1][0], fixed[-1][1]) if fixed else None
+        if quote is not None:
             prev_start, prev_end = fixed[-1]
-            cut = _OPENING_QUOTE.search(text, prev_start, prev_end).start() + 1
-            if text[prev_end - 1] in "\"“" and cut < prev_end and text[cut - 1].isspace() and "\n" not in text[prev_end:start]:
+            cut = quote.start() + 1
+            if (
+                text[prev_end - 1] in '"“'
+                and cut < prev_end
+                and text[cut - 1].isspace()
+                and "\n" not in text[prev_end:start]
+            ):
                 fixed[-1] = (prev_start, cut - 1)
                 start = prev_end - 1
         fixed.append((start, end))

@@ -2,7 +2,8 @@
 
 One record per article, one line each (the report reads exactly this shape)::
 
-    {"id": ..., "source": ..., "ok": true, "summary": {ArticleSummary}, "article": {"title", "published", "url", "text"}}
+    {"id": ..., "source": ..., "ok": true, "summary": {ArticleSummary},
+     "article": {"title", "published", "url", "text"}}
     {"id": ..., "source": ..., "ok": false, "error": {"reason": "input"|"fetch"|"llm"|"invalid_output"|"budget"|"error",
                                                        "message": one line}}
 
@@ -97,7 +98,8 @@ def ok_line(item: Item, article: Article, summary_json: str) -> str:
         "title": article.title, "published": article.published.isoformat() if article.published else None,
         "url": article.url, "text": article.text,
     }
-    return f'{{"id":{_dumps(item.id)},"source":{_dumps(item.source)},"ok":true,"summary":{summary_json},"article":{_dumps(meta)}}}'
+    return (f'{{"id":{_dumps(item.id)},"source":{_dumps(item.source)},"ok":true,"summary":{summary_json},'
+            f'"article":{_dumps(meta)}}}')
 
 
 def error_line(item: Item, reason: str, message: str) -> str:
@@ -122,7 +124,9 @@ class Outcome:
 # --- cache -------------------------------------------------------------------------------------------------------
 
 
-def cache_key(article: Article, *, model: str, template: str, template_version: str, schema_version: str = SCHEMA_VERSION) -> str:
+def cache_key(
+    article: Article, *, model: str, template: str, template_version: str, schema_version: str = SCHEMA_VERSION
+) -> str:
     """The cache key: the article text's sha256 (with title and date, which the prompt shows), the model, the
     template name and version and the schema version."""
     parts = {
@@ -219,7 +223,11 @@ class Budget:
         """Reserve ``estimate`` tokens, or refuse (and stay refused) when the budget cannot take it."""
         if self.total is None:
             return True
-        if self.exhausted or self.spent >= self.total or (self.reserved and self.spent + self.reserved + estimate > self.total):
+        if (
+            self.exhausted
+            or self.spent >= self.total
+            or (self.reserved and self.spent + self.reserved + estimate > self.total)
+        ):
             self.exhausted = True
             return False
         self.reserved += estimate
@@ -268,8 +276,10 @@ class Worker:
         self.estimator = Estimator()
         template = summarizer.template
         self.requests_per_article = 1 if template.strategy == "single" else 2
-        self.key_parts = dict(model=summarizer.settings.model, template=template.name, template_version=template.version)
-        self._http = None
+        self.key_parts = dict(
+            model=summarizer.settings.model, template=template.name, template_version=template.version
+        )
+        self._http: Any = None  # an httpx2.AsyncClient, made on the first URL to fetch
 
     async def process(self, item: Item) -> Outcome:
         """The record of one item. Fatal errors (authentication, configuration) come back as ``Outcome.fatal``."""
@@ -280,7 +290,7 @@ class Worker:
         except InputError as err:
             return self._failed(item, err)
         key = cache_key(article, **self.key_parts) if self.cache is not None else None
-        if key is not None and not self.refresh:
+        if key is not None and self.cache is not None and not self.refresh:
             hit = self.cache.get(key)
             if hit is not None:
                 return Outcome(item.id, ok_line(item, article, _relabel(hit, article)), True, cached=True)
@@ -289,7 +299,8 @@ class Worker:
     async def _summarize(self, item: Item, article: Article, key: str | None) -> Outcome:
         estimate = self.estimator.estimate(article)
         if not self.budget.admit(estimate):
-            return Outcome(item.id, error_line(item, "budget", "not started: the token budget (--max-tokens-total) is spent"), False, "budget")
+            message = "not started: the token budget (--max-tokens-total) is spent"
+            return Outcome(item.id, error_line(item, "budget", message), False, "budget")
         used = Usage()
         try:
             await self._wait_for_limits(estimate)
@@ -306,7 +317,7 @@ class Worker:
         finally:
             self._settle(article, estimate, used)
         summary_json = summary.model_dump_json()
-        if key is not None:
+        if key is not None and self.cache is not None:
             self.cache.put(key, summary_json)
         return Outcome(item.id, ok_line(item, article, summary_json), True, usage=used)
 
@@ -337,7 +348,11 @@ class Worker:
         if self._http is None:
             import httpx2
 
-            self._http = httpx2.AsyncClient(follow_redirects=True, timeout=FETCH_TIMEOUT, headers={"user-agent": USER_AGENT})
+            self._http = httpx2.AsyncClient(
+                follow_redirects=True, timeout=FETCH_TIMEOUT, headers={"user-agent": USER_AGENT}
+            )
+        if item.url is None:
+            raise InputError(f"{item.source}: no article and no URL to fetch")
         return await afetch_url(item.url, self._http, max_chars=self.summarizer.settings.max_chars)
 
     async def aclose(self) -> None:
@@ -397,11 +412,17 @@ class ResultsFile(Results):
         self.previous_errors = 0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as err:
             raise InputError(f"{self.path}: cannot write ({err.strerror})") from None
         self._lock()
         self._recover()
+
+    @property
+    def _open_fd(self) -> int:
+        if self._fd is None:
+            raise ValueError(f"{self.path}: the output file is closed")
+        return self._fd
 
     def _lock(self) -> None:
         """One batch per output file: a second one is refused (an advisory lock, released when the process ends)."""
@@ -410,9 +431,9 @@ class ResultsFile(Results):
         except ImportError:  # pragma: no cover - Windows
             return
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._open_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            os.close(self._fd)
+            os.close(self._open_fd)
             self._fd = None
             raise InputError(f"{self.path}: another batch is writing to this file") from None
 
@@ -450,7 +471,7 @@ class ResultsFile(Results):
             dst.flush()
             os.fsync(dst.fileno())
         os.replace(tmp, self.path)
-        os.close(self._fd)  # the lock stays with the old file: open and lock the new one
+        os.close(self._open_fd)  # the lock stays with the old file: open and lock the new one
         self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND, 0o644)
         self._lock()
 
@@ -458,7 +479,7 @@ class ResultsFile(Results):
         data = (line + "\n").encode()
         view = memoryview(data)
         while view:
-            view = view[os.write(self._fd, view):]
+            view = view[os.write(self._open_fd, view):]
 
     def close(self) -> None:
         if self._fd is not None:
@@ -622,13 +643,20 @@ class RichProgress(LogProgress):
 
     def __init__(self, total: int):
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         super().__init__(total)
         self.bar = Progress(
             TextColumn("summarizing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
-            TextColumn("{task.fields[rate]:.1f} articles/min"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False,
+            TextColumn("{task.fields[rate]:.1f} articles/min"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), console=Console(stderr=True), transient=False,
         )
         self.task = self.bar.add_task("batch", total=total or None, failed=0, rate=0.0)
         self.bar.start()
@@ -933,7 +961,9 @@ class BatchOptions:
         for name in ("concurrency", "limit", "ray_workers"):
             value = getattr(self, name)
             if value is not None and value < (0 if name == "limit" else 1):
-                raise ConfigError(f"{name.replace('_', '-')} must be at least {0 if name == 'limit' else 1}, got {value}")
+                raise ConfigError(
+                    f"{name.replace('_', '-')} must be at least {0 if name == 'limit' else 1}, got {value}"
+                )
         for name in ("rpm", "tpm", "max_tokens_total"):
             value = getattr(self, name)
             if value is not None and value <= 0:

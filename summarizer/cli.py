@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import config
 from .errors import InputError, SummarizerError
@@ -21,7 +24,8 @@ log = logging.getLogger("summarizer")
 
 app = typer.Typer(
     name="summarizer",
-    help="Structured, checkable summaries of news articles: actors, meetings and conflicts.",
+    help="Structured, checkable summaries of news articles: actors, meetings and conflicts. With neither "
+    "OPENAI_API_KEY nor a base URL set, the embedded local model answers.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -36,18 +40,32 @@ class Format(str, Enum):
     html = "html"
 
 
-# Options shared by every command that calls a model.
-Model = Annotated[Optional[str], typer.Option("--model", help="Model name [env SUMMARIZER_MODEL].")]
-BaseUrl = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL [env OPENAI_BASE_URL].")]
-Template = Annotated[Optional[str], typer.Option("--template", help="Prompt template name or .yaml path.")]
-Templates = Annotated[Optional[Path], typer.Option("--templates", help="A folder of your own templates.")]
-Timeout = Annotated[Optional[float], typer.Option("--timeout", help="Seconds to wait for one LLM answer.")]
-Retries = Annotated[Optional[int], typer.Option("--max-retries", help="Retries of a failed request (429, 5xx, timeouts).")]
-Reasks = Annotated[Optional[int], typer.Option("--reasks", help="Re-asks when the model's output is invalid.")]
-ModelPath = Annotated[Optional[Path], typer.Option("--model-path", help="Your own GGUF file for the local server.")]
-MaxChars = Annotated[Optional[int], typer.Option("--max-chars", help="Largest article accepted, in characters.")]
-ChunkChars = Annotated[Optional[int], typer.Option(
-    "--chunk-chars", help="Articles longer than this (characters) are read in overlapping parts.")]
+ModelPath = Annotated[Path | None, typer.Option(
+    "--model-path", envvar="SUMMARIZER_MODEL_PATH", help="Your own GGUF file for the local server.")]
+# The options of every command that calls a model, by config.resolve()'s keyword: one definition each, with the
+# environment variable resolve() also reads (declared here so that the help shows it). Help texts are rich markup:
+# no square brackets in them (typer's show_default and envvar print those hints).
+MODEL_OPTIONS: dict[str, Any] = {
+    "model": Annotated[str | None, typer.Option("--model", envvar="SUMMARIZER_MODEL", help="Model name.")],
+    "base_url": Annotated[str | None, typer.Option(
+        "--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL.")],
+    "template": Annotated[str | None, typer.Option(
+        "--template", envvar="SUMMARIZER_TEMPLATE", help="Prompt template name or .yaml path.")],
+    "templates_dir": Annotated[Path | None, typer.Option(
+        "--templates", envvar="SUMMARIZER_TEMPLATES", help="A folder of your own templates.")],
+    "timeout": Annotated[float | None, typer.Option(
+        "--timeout", envvar="SUMMARIZER_TIMEOUT", help="Seconds to wait for one LLM answer.")],
+    "max_retries": Annotated[int | None, typer.Option(
+        "--max-retries", envvar="SUMMARIZER_MAX_RETRIES", help="Retries of a failed request (429, 5xx, timeouts).")],
+    "reasks": Annotated[int | None, typer.Option(
+        "--reasks", envvar="SUMMARIZER_REASKS", help="Re-asks when the model's output is invalid.")],
+    "model_path": ModelPath,
+    "max_chars": Annotated[int | None, typer.Option(
+        "--max-chars", envvar="SUMMARIZER_MAX_CHARS", help="Largest article accepted, in characters.")],
+    "chunk_chars": Annotated[int | None, typer.Option(
+        "--chunk-chars", envvar="SUMMARIZER_CHUNK_CHARS",
+        help="Articles longer than this (characters) are read in overlapping parts.")],
+}
 Verbose = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v for progress logs, -vv for debug.")]
 
 
@@ -59,41 +77,54 @@ def _logging(verbose: int) -> None:
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
+def _error_line(message: str) -> None:
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+
+
 @contextmanager
 def errors_as_exit() -> Iterator[None]:
     """Our errors become one line and their exit code; Ctrl-C exits 130; nothing prints a traceback."""
     try:
         yield
     except SummarizerError as err:
-        stderr.print(f"[bold red]error:[/] {err.one_line()}", highlight=False, markup=True, soft_wrap=True)
+        _error_line(err.one_line())
         raise typer.Exit(err.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("interrupted")
         raise typer.Exit(130) from None
 
 
-def _settings(**options) -> config.Settings:
-    return config.resolve(**options)
+def with_model_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the MODEL_OPTIONS (before its --verbose); they reach it gathered in one keyword argument,
+    ``model_options``, ready for config.resolve()."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+           for p in signature.parameters.values() if p.name != "model_options"]
+    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+              for name, annotation in MODEL_OPTIONS.items()]
+    at = next((i for i, p in enumerate(own) if p.name == "verbose"), len(own))
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        command(model_options={name: kwargs.pop(name) for name in MODEL_OPTIONS}, **kwargs)
+
+    run.__signature__ = signature.replace(parameters=[*own[:at], *shared, *own[at:]])  # type: ignore[attr-defined]
+    return run
 
 
 @app.command()
+@with_model_options
 def summarize(
-    files: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html; '-' for stdin) or web page URLs.")],
+    files: Annotated[list[str], typer.Argument(
+        help="Article files (.txt, .md, .html; '-' for stdin) or web page URLs.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Article title, if not in the file.")] = None,
-    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (resolves 'on Monday').")] = None,
-    model: Model = None,
-    base_url: BaseUrl = None,
-    template: Template = None,
-    templates: Templates = None,
-    timeout: Timeout = None,
-    max_retries: Retries = None,
-    reasks: Reasks = None,
-    model_path: ModelPath = None,
-    max_chars: MaxChars = None,
-    chunk_chars: ChunkChars = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Article title, if not in the file.")] = None,
+    published: Annotated[str | None, typer.Option(
+        "--published", help="Publication date (resolves 'on Monday').")] = None,
     verbose: Verbose = 0,
+    *,
+    model_options: dict[str, Any],
 ) -> None:
     """Summarize articles into actors, meetings and conflicts."""
     from .inputs import read_one
@@ -102,11 +133,7 @@ def summarize(
 
     _logging(verbose)
     with errors_as_exit():
-        settings = _settings(
-            model=model, base_url=base_url, template=template, templates_dir=templates, timeout=timeout,
-            max_retries=max_retries, reasks=reasks, model_path=model_path, max_chars=max_chars,
-            chunk_chars=chunk_chars,
-        )
+        settings = config.resolve(**model_options)
         articles = [read_one(f, max_chars=settings.max_chars) for f in files]  # fail before any model call
         results = []
         with _status() as progress, Summarizer(settings, progress=progress) as summarizer:
@@ -141,8 +168,9 @@ def schema() -> None:
 
 @app.command()
 def templates(
-    templates_dir: Annotated[Optional[Path], typer.Option("--templates", help="A folder of your own templates "
-                                                           "(they take precedence over the built-in ones).")] = None,
+    templates_dir: Annotated[Path | None, typer.Option("--templates", envvar="SUMMARIZER_TEMPLATES",
+                                                       help="A folder of your own templates (they take precedence "
+                                                            "over the built-in ones).")] = None,
 ) -> None:
     """List the prompt templates (built-in and your own), each loaded and validated."""
     from rich.table import Table
@@ -167,12 +195,12 @@ def models(
     a test completion, prompt and generation rates."""
     from rich.table import Table
 
-    from .doctor import report
+    from .doctor import report as doctor_report
 
     _logging(verbose)
     with errors_as_exit():
         with _status() as progress:
-            info = report(_settings(model_path=model_path), test=test, progress=progress)
+            info = doctor_report(config.resolve(model_path=model_path), test=test, progress=progress)
         table = Table(show_header=False, box=None)
         for key, value in info.items():
             table.add_row(f"[bold]{key}[/]", str(value) if value is not None else "-")
@@ -181,7 +209,7 @@ def models(
 
 @app.command()
 def serve(
-    port: Annotated[Optional[int], typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1.", show_default="a free one")] = None,
     model_path: ModelPath = None,
     verbose: Verbose = 1,
 ) -> None:
@@ -190,47 +218,43 @@ def serve(
 
     _logging(verbose)
     with errors_as_exit():
-        serve_forever(_settings(model_path=model_path), port=port)
+        serve_forever(config.resolve(model_path=model_path), port=port)
 
 
 DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt")]
 
 
 @app.command("eval")
+@with_model_options
 def eval_(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold <id>.json files.")],
-    predictions: Annotated[Optional[Path], typer.Option("--predictions", "-p", help="Saved summaries (folder of <id>.json or JSONL) to score instead of running the model.")] = None,
-    articles: Annotated[Optional[list[Path]], typer.Option("--articles", "-a", help="Article sources (JSONL or .txt) [default: seeds/dev.jsonl, seeds/lavrov-cairo.txt].")] = None,
-    save: Annotated[Optional[Path], typer.Option("--save", help="Save the summaries made by this run here.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
-    model: Model = None,
-    base_url: BaseUrl = None,
-    template: Template = None,
-    templates: Templates = None,
-    timeout: Timeout = None,
-    reasks: Reasks = None,
-    model_path: ModelPath = None,
+    predictions: Annotated[Path | None, typer.Option(
+        "--predictions", "-p",
+        help="Saved summaries (folder of <id>.json or JSONL) to score instead of running the model.")] = None,
+    articles: Annotated[list[Path] | None, typer.Option(
+        "--articles", "-a", help="Article sources (JSONL or .txt).",
+        show_default=", ".join(str(p) for p in DEFAULT_ARTICLES))] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Save the summaries made by this run here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     verbose: Verbose = 0,
+    *,
+    model_options: dict[str, Any],
 ) -> None:
     """Score summaries against gold annotations: P/R/F1 for actors, meetings and conflicts."""
-    from .article import read_articles
+    from .article import Article, read_articles
     from .evaluate import evaluate, load_gold, load_predictions
     from .render import eval_table
 
     _logging(verbose)
     with errors_as_exit():
         gold = load_gold(gold_dir)
-        texts = {}
+        texts: dict[str, Article] = {}
         for source in articles or DEFAULT_ARTICLES:
-            for article in read_articles(source):
-                texts[article.id] = article
+            texts.update((a.id, a) for a in read_articles(source) if a.id is not None)
         if predictions is not None:
             preds = load_predictions(predictions)
         else:
-            preds = _run_for_eval(gold, texts, save, dict(
-                model=model, base_url=base_url, template=template, templates_dir=templates, timeout=timeout,
-                reasks=reasks, model_path=model_path,
-            ))
+            preds = _run_for_eval(gold, texts, save, model_options)
         report = evaluate(gold, preds, {k: a.text for k, a in texts.items()})
         Console(width=None if sys.stdout.isatty() else 160).print(eval_table(report))
         if json_out:
@@ -238,7 +262,7 @@ def eval_(
             stderr.print(f"wrote {json_out}")
 
 
-def _run_for_eval(gold: dict, texts: dict, save: Optional[Path], options: dict) -> dict:
+def _run_for_eval(gold: dict, texts: dict, save: Path | None, options: dict[str, Any]) -> dict:
     from .pipeline import Summarizer
 
     missing = [i for i in gold if i not in texts]
@@ -247,7 +271,7 @@ def _run_for_eval(gold: dict, texts: dict, save: Optional[Path], options: dict) 
     preds = {}
     if save:
         save.mkdir(parents=True, exist_ok=True)
-    with _status() as progress, Summarizer(_settings(**options), progress=progress) as summarizer:
+    with _status() as progress, Summarizer(config.resolve(**options), progress=progress) as summarizer:
         for n, article_id in enumerate(gold, 1):
             progress(f"[{n}/{len(gold)}] {article_id}")
             summary = summarizer.summarize(texts[article_id])
@@ -266,30 +290,32 @@ class Engine(str, Enum):
 
 
 @app.command()
+@with_model_options
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, URLs and .jsonl files of records (id, text, title, published, url).")],
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, folders, globs, URLs and .jsonl files of records (id, text, title, published, url).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="JSONL results, one record per article (resumable).")],
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="Articles (so requests) in flight [default: 1 for the local model, 4 otherwise].")] = None,
-    rpm: Annotated[Optional[float], typer.Option("--rpm", help="Client-side limit on requests per minute.")] = None,
-    tpm: Annotated[Optional[float], typer.Option("--tpm", help="Client-side limit on tokens per minute.")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N articles of the inputs.")] = None,
-    max_tokens_total: Annotated[Optional[int], typer.Option("--max-tokens-total", help="Token budget: start no article once spent (resumable).")] = None,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached summaries (they are still updated).")] = False,
-    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failed article, exit non-zero.")] = False,
-    engine: Annotated[Engine, typer.Option("--engine", help="asyncio in this process, or ray (Ray Data).")] = Engine.asyncio,
-    ray_address: Annotated[Optional[str], typer.Option("--ray-address", envvar="RAY_ADDRESS", help="Ray cluster to use [default: a local Ray].")] = None,
-    ray_workers: Annotated[Optional[int], typer.Option("--ray-workers", help="Ray actors, each with --concurrency articles in flight [default: 2].")] = None,
-    model: Model = None,
-    base_url: BaseUrl = None,
-    template: Template = None,
-    templates: Templates = None,
-    timeout: Timeout = None,
-    max_retries: Retries = None,
-    reasks: Reasks = None,
-    model_path: ModelPath = None,
-    max_chars: MaxChars = None,
-    chunk_chars: ChunkChars = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", "-c", help="Articles (so requests) in flight.",
+        show_default="1 for the local model, 4 otherwise")] = None,
+    rpm: Annotated[float | None, typer.Option("--rpm", help="Client-side limit on requests per minute.")] = None,
+    tpm: Annotated[float | None, typer.Option("--tpm", help="Client-side limit on tokens per minute.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N articles of the inputs.")] = None,
+    max_tokens_total: Annotated[int | None, typer.Option(
+        "--max-tokens-total", help="Token budget: start no article once spent (resumable).")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Ignore cached summaries (they are still updated).")] = False,
+    fail_fast: Annotated[bool, typer.Option(
+        "--fail-fast", help="Stop at the first failed article, exit non-zero.")] = False,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="asyncio in this process, or ray (Ray Data).")] = Engine.asyncio,
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", envvar="RAY_ADDRESS", help="Ray cluster to use.", show_default="a local Ray")] = None,
+    ray_workers: Annotated[int | None, typer.Option(
+        "--ray-workers", help="Ray actors, each with --concurrency articles in flight.", show_default="2")] = None,
     verbose: Verbose = 0,
+    *,
+    model_options: dict[str, Any],
 ) -> None:
     """Summarize many articles into a JSONL file: concurrent, cached, resumable (run it again to finish)."""
     from .batch import BatchOptions, summarize_many
@@ -297,11 +323,7 @@ def batch(
     _logging(verbose)
     logging.getLogger("summarizer.batch.progress").setLevel(logging.INFO)  # progress lines when not a terminal
     with errors_as_exit():
-        settings = _settings(
-            model=model, base_url=base_url, template=template, templates_dir=templates, timeout=timeout,
-            max_retries=max_retries, reasks=reasks, model_path=model_path, max_chars=max_chars,
-            chunk_chars=chunk_chars,
-        )
+        settings = config.resolve(**model_options)
         options = BatchOptions(
             concurrency=concurrency, rpm=rpm, tpm=tpm, limit=limit, max_tokens_total=max_tokens_total, refresh=refresh,
             fail_fast=fail_fast, engine=engine.value, ray_address=ray_address, ray_workers=ray_workers,
@@ -319,9 +341,11 @@ def batch(
 @app.command()
 def report(
     results: Annotated[Path, typer.Argument(help="Batch results: a JSONL file written by `summarizer batch`.")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the HTML here instead of stdout.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Title of the report.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on an unreadable line instead of listing it in the report.")] = False,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the HTML here instead of stdout.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title of the report.")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Fail on an unreadable line instead of listing it in the report.")] = False,
 ) -> None:
     """One HTML file: highlighted evidence, actors across articles, who met whom, timeline, errors."""
     from .report import batch_report
@@ -370,12 +394,34 @@ def export_(
         stderr.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
+def _run(application: typer.Typer, prog_name: str) -> None:
+    """Run a command line app. A usage error (an unknown option, a bad value given on the command line or in the
+    option's environment variable) is one line on stderr with exit code 2, like every other error."""
+    args = sys.argv[1:] or ["--help"]  # no arguments: the help
+    try:
+        code = typer.main.get_command(application).main(args=args, prog_name=prog_name, standalone_mode=False)
+    except typer.TyperException as err:
+        context = getattr(err, "ctx", None)  # a usage error knows its command
+        _error_line(f"{err.format_message()} (see '{context.command_path if context else prog_name} --help')")
+        raise SystemExit(err.exit_code) from None
+    except typer.Abort:
+        stderr.print("interrupted")
+        raise SystemExit(130) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
 def main() -> None:
     """Entry point of `summarizer`."""
-    app()
+    _run(app, "summarizer")
+
+
+def summarize_app() -> typer.Typer:
+    """The summarize command on its own: `summarize FILES`, the same as `summarizer summarize FILES`."""
+    solo = typer.Typer(name="summarize", pretty_exceptions_enable=False, add_completion=False)
+    solo.command()(summarize)
+    return solo
 
 
 def summarize_main() -> None:
-    """Entry point of `summarize`, a shortcut for `summarizer summarize`."""
-    sys.argv.insert(1, "summarize")
-    app()
+    """Entry point of `summarize`."""
+    _run(summarize_app(), "summarize")

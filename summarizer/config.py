@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -46,7 +46,6 @@ class Settings:
     chunk_chars: int = 12_000
     model_path: Path | None = None
     threads: int | None = None
-    extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -68,6 +67,15 @@ def _number(value, name: str, kind=float):
         raise ConfigError(f"{name} must be a number, got {value!r}") from None
 
 
+def _given(value, env: str, default):
+    """The explicit value unless it is None (0, False and "" are explicit), else the environment variable when set
+    and non-empty, else the default."""
+    if value is not None:
+        return value
+    from_env = _env(env)
+    return from_env if from_env is not None else default
+
+
 def resolve(
     *,
     api_key: str | None = None,
@@ -84,38 +92,39 @@ def resolve(
     max_chars: int | None = None,
     chunk_chars: int | None = None,
 ) -> Settings:
-    """Build Settings from arguments, then SUMMARIZER_*/OPENAI_* environment variables, then defaults."""
-    api_key = api_key or _env("OPENAI_API_KEY")
-    base_url = base_url or _env("OPENAI_BASE_URL")
+    """Build Settings from arguments, then SUMMARIZER_*/OPENAI_* environment variables, then defaults. An argument
+    of None means "not given"; any other value, 0 included, is used as given."""
+    api_key = _given(api_key or None, "OPENAI_API_KEY", None)
+    base_url = _given(base_url or None, "OPENAI_BASE_URL", None)
     local = not api_key and not base_url
     if api_key and not base_url:
         log.debug("API key set without a base URL: using OpenAI's API")
-    model = model or _env("SUMMARIZER_MODEL") or (LOCAL_MODEL_NAME if local else DEFAULT_HOSTED_MODEL)
-    response_format = response_format or _env("SUMMARIZER_RESPONSE_FORMAT")
-    if response_format is None:
-        # llama.cpp's server rejects OpenAI's strict json_schema form but compiles json_object+schema to a grammar.
-        response_format = "json_object" if local else "json_schema"
+    model = _given(model or None, "SUMMARIZER_MODEL", LOCAL_MODEL_NAME if local else DEFAULT_HOSTED_MODEL)
+    # llama.cpp's server rejects OpenAI's strict json_schema form but compiles json_object+schema to a grammar.
+    response_format = _given(response_format or None, "SUMMARIZER_RESPONSE_FORMAT",
+                             "json_object" if local else "json_schema")
     if response_format not in RESPONSE_FORMATS:
         raise ConfigError(f"response format must be one of {', '.join(RESPONSE_FORMATS)}, got {response_format!r}")
-    path = model_path or _env("SUMMARIZER_MODEL_PATH")
     settings = Settings(
         api_key=api_key,
         base_url=base_url,
         model=model,
         local=local,
         response_format=response_format,
-        timeout=_number(timeout if timeout is not None else _env("SUMMARIZER_TIMEOUT") or (600 if local else 120), "timeout"),
-        max_retries=_number(max_retries if max_retries is not None else _env("SUMMARIZER_MAX_RETRIES") or 4, "max retries", int),
-        reasks=_number(reasks if reasks is not None else _env("SUMMARIZER_REASKS") or 1, "re-asks", int),
-        template=template or _env("SUMMARIZER_TEMPLATE") or "extract",
-        templates_dir=_path(templates_dir or _env("SUMMARIZER_TEMPLATES")),
-        model_path=_path(path),
-        threads=_number(threads or _env("SUMMARIZER_THREADS") or os.cpu_count() or 2, "threads", int),
-        max_chars=_number(max_chars or _env("SUMMARIZER_MAX_CHARS") or 60_000, "max chars", int),
-        chunk_chars=_number(chunk_chars or _env("SUMMARIZER_CHUNK_CHARS") or 12_000, "chunk chars", int),
+        timeout=_number(_given(timeout, "SUMMARIZER_TIMEOUT", 600 if local else 120), "timeout"),
+        max_retries=_number(_given(max_retries, "SUMMARIZER_MAX_RETRIES", 4), "max retries", int),
+        reasks=_number(_given(reasks, "SUMMARIZER_REASKS", 1), "re-asks", int),
+        template=_given(template or None, "SUMMARIZER_TEMPLATE", "extract"),
+        templates_dir=_path(_given(templates_dir or None, "SUMMARIZER_TEMPLATES", None)),
+        model_path=_path(_given(model_path or None, "SUMMARIZER_MODEL_PATH", None)),
+        threads=_number(_given(threads, "SUMMARIZER_THREADS", os.cpu_count() or 2), "threads", int),  # never None here
+        max_chars=_number(_given(max_chars, "SUMMARIZER_MAX_CHARS", 60_000), "max chars", int),
+        chunk_chars=_number(_given(chunk_chars, "SUMMARIZER_CHUNK_CHARS", 12_000), "chunk chars", int),
     )
     if settings.chunk_chars < 500:
         raise ConfigError(f"chunk chars must be at least 500, got {settings.chunk_chars}")
     if settings.timeout <= 0 or settings.max_retries < 0 or settings.reasks < 0:
         raise ConfigError("timeout must be positive and retries/re-asks not negative")
+    if (settings.threads or 0) < 1 or settings.max_chars < 1:
+        raise ConfigError(f"threads and max chars must be positive, got {settings.threads} and {settings.max_chars}")
     return settings

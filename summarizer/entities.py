@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .grounding import country_code, fold_accents, surname
+from .names import norm_name, surname
 from .schema import Actor
 
 
@@ -36,24 +36,16 @@ class Document(Protocol):
     def item_key(self, item_id: str) -> str: ...
 
 
-def norm_name(name: str) -> str:
-    """A name folded for comparison: accents, case, dots, a leading 'the' and punctuation dropped."""
-    text = fold_accents(name).replace("’", "'").replace(".", "")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"^the\s+", "", text.strip())
-    return re.sub(r"[^\w]+", " ", text).strip()
-
-
 def actor_forms(actor: Actor) -> set[str]:
     """Normalized name and aliases."""
     return {f for f in (norm_name(x) for x in (actor.name, *actor.aliases)) if f}
 
 
 def state_code(actor: Actor) -> str | None:
-    """The ISO code of a state actor: its country, or the code its name stands for."""
+    """The ISO code of a state actor (the schema's country: the index reads no pipeline rule)."""
     if actor.kind.value != "state":
         return None
-    return actor.country or country_code(actor.name, fuzzy=False)
+    return actor.country
 
 
 def same_person(names: set[str], others: set[str]) -> bool:

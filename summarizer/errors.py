@@ -7,6 +7,7 @@ class SummarizerError(Exception):
     """Root of every error this package raises on purpose. ``str(err)`` is a one-line message."""
 
     exit_code = 1
+    reason = "error"  # the batch error record's reason (see reason_of)
 
     def __init__(self, message: str, *, hint: str | None = None, original: BaseException | None = None):
         super().__init__(message)
@@ -22,6 +23,7 @@ class InputError(SummarizerError):
     """An article cannot be read: missing, empty, binary, not UTF-8, too large, malformed record."""
 
     exit_code = 2
+    reason = "input"
 
 
 class ConfigError(SummarizerError):
@@ -40,6 +42,7 @@ class LLMError(SummarizerError):
     """The LLM server failed in a way retries did not cure."""
 
     exit_code = 3
+    reason = "llm"
 
 
 class ServerUnavailable(LLMError):
@@ -57,8 +60,21 @@ class RateLimited(LLMError):
 class OutputInvalid(LLMError):
     """The model's output is still invalid after the allowed re-asks."""
 
+    reason = "invalid_output"
+
 
 class LocalModelError(SummarizerError):
     """The embedded offline model cannot be assembled, verified or served."""
 
     exit_code = 4
+
+
+def reason_of(err: BaseException) -> str:
+    """The reason an error record gives for an exception: its error class's ``reason``, or 'error'."""
+    return err.reason if isinstance(err, SummarizerError) else "error"
+
+
+def first_line(err: BaseException, limit: int = 300) -> str:
+    """The first line of an exception's message (its class name if it has none), at most ``limit`` characters."""
+    text = str(err).strip().splitlines()
+    return text[0][:limit] if text else type(err).__name__

@@ -1,48 +1,44 @@
 """Score summaries against hand-annotated gold files, with relaxed matching as event coders would accept it.
 
 - Actors match when a name or alias of one equals a name or alias of the other after normalization
-  ("U.S." = "US"), a person's surname alone matches the full name, and two states match on their country code.
+  ("U.S." = "US", summarizer.names), a person's surname alone matches the full name, and two states match on
+  their country code (the schema's ``country``).
 - Meetings match when at least half of the gold participants (through the actor matching) take part in the
   predicted meeting.
 - Conflicts match on a shared place, a shared content word of the name, or a shared party.
 Matching is one-to-one and greedy by score. Precision, recall and F1 are micro-averaged over articles; the
 mean F1 is the mean of the actor, meeting and conflict F1. Meeting-status accuracy is over matched meetings;
 the verbatim share is the share of predicted evidence quotes found exactly in the article.
+
+The scorer reads summaries in the schema's shape (as JSON) and compares names through summarizer.names; it imports
+nothing of the pipeline's rules, so a change to the pipeline cannot change how its output is scored.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .grounding import country_code, surname
-from .schema import ArticleSummary
+from .names import norm_name, surname
 
+# Words of a conflict's name that say nothing about which conflict it is.
 _STOPWORDS = {"the", "of", "in", "war", "conflict", "civil", "crisis", "and", "on", "against", "vs", "a", "s"}
 
 
-def norm(name: str) -> str:
-    text = name.casefold().replace("’", "'").replace(".", "")
-    text = re.sub(r"^the\s+", "", text)
-    return re.sub(r"[^\w']+", " ", text).strip()
-
-
 def actor_forms(actor: dict) -> set[str]:
-    forms = {norm(actor["name"]), *(norm(a) for a in actor.get("aliases", []))}
+    """An actor's name and aliases, normalized, with a person's surname."""
+    forms = {norm_name(actor["name"]), *(norm_name(a) for a in actor.get("aliases", []))}
     if actor.get("kind") == "person":
         last = surname(actor["name"])
         if last:
-            forms.add(norm(last))
+            forms.add(norm_name(last))
     return {f for f in forms if f}
 
 
 def _state_code(actor: dict) -> str | None:
-    if actor.get("kind") != "state":
-        return None
-    return actor.get("country") or country_code(actor["name"])
+    return actor.get("country") if actor.get("kind") == "state" else None
 
 
 def actor_score(gold: dict, pred: dict) -> float:
@@ -55,7 +51,8 @@ def actor_score(gold: dict, pred: dict) -> float:
 def _greedy(golds: list, preds: list, score) -> list[tuple[int, int]]:
     """One-to-one pairs (gold index, pred index) with a positive score, best first."""
     scored = sorted(
-        ((score(g, p), i, j) for i, g in enumerate(golds) for j, p in enumerate(preds)), key=lambda x: (-x[0], x[1], x[2])
+        ((score(g, p), i, j) for i, g in enumerate(golds) for j, p in enumerate(preds)),
+        key=lambda x: (-x[0], x[1], x[2]),
     )
     used_g, used_p, pairs = set(), set(), []
     for s, i, j in scored:
@@ -132,10 +129,10 @@ def score_article(gold: dict, pred: dict, text: str | None) -> ArticleScore:
     result.status_right = sum(g_meet[i].get("status") == p_meet[j].get("status") for i, j in pairs_m)
 
     def conflict_score(g: dict, p: dict) -> float:
-        g_places = {norm(x) for x in g.get("locations", [])}
-        p_places = {norm(x) for x in p.get("locations", [])}
-        g_words = set(norm(g.get("name", "")).split()) - _STOPWORDS
-        p_words = set(norm(p.get("name", "")).split()) - _STOPWORDS
+        g_places = {norm_name(x) for x in g.get("locations", [])}
+        p_places = {norm_name(x) for x in p.get("locations", [])}
+        g_words = set(norm_name(g.get("name", "")).split()) - _STOPWORDS
+        p_words = set(norm_name(p.get("name", "")).split()) - _STOPWORDS
         parties = set(g.get("parties", [])) & ({to_gold.get(x) for x in p.get("parties", [])} - {None})
         return 0.5 * bool(g_places & p_places) + 0.3 * bool(g_words & p_words) + 0.2 * bool(parties)
 
@@ -193,16 +190,23 @@ class Report:
         return {"overall": total, "articles": [one(a) for a in self.articles]}
 
 
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(f"{path}: not readable JSON ({str(err).splitlines()[0]})") from None
+
+
 def load_gold(gold_dir: Path) -> dict[str, dict]:
+    """The gold annotations of a folder of <id>.json files, by article id."""
     files = sorted(Path(gold_dir).glob("*.json"))
     if not files:
         raise InputError(f"{gold_dir}: no gold .json files")
     gold = {}
     for f in files:
-        try:
-            data = json.loads(f.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise InputError(f"{f}: not a readable gold file ({err})") from None
+        data = _read_json(f)
+        if not isinstance(data, dict):
+            raise InputError(f"{f}: not a gold annotation (a JSON object)")
         gold[str(data.get("id") or f.stem)] = data
     return gold
 
@@ -213,7 +217,9 @@ def load_predictions(path: Path) -> dict[str, dict]:
     preds: dict[str, dict] = {}
     if path.is_dir():
         for f in sorted(path.glob("*.json")):
-            data = json.loads(f.read_text(encoding="utf-8"))
+            data = _read_json(f)
+            if not isinstance(data, dict):
+                raise InputError(f"{f}: not a summary (a JSON object)")
             preds[_pred_id(data) or f.stem] = data
         return preds
     if not path.is_file():
@@ -225,7 +231,9 @@ def load_predictions(path: Path) -> dict[str, dict]:
             record = json.loads(line)
         except ValueError:
             raise InputError(f"{path}:{n}: not valid JSON") from None
-        summary = record.get("summary") if isinstance(record.get("summary"), dict) else record
+        if not isinstance(record, dict):
+            raise InputError(f"{path}:{n}: not a record or a summary (a JSON object)")
+        summary: dict = record["summary"] if isinstance(record.get("summary"), dict) else record
         rid = str(record.get("id") or _pred_id(summary) or n)
         if "actors" in summary:
             preds[rid] = summary
@@ -239,9 +247,6 @@ def _pred_id(summary: dict) -> str | None:
 
 def evaluate(gold: dict[str, dict], preds: dict[str, dict], texts: dict[str, str]) -> Report:
     """Score every gold article; a missing prediction counts as an empty summary."""
-    empty = {"actors": [], "meetings": [], "conflicts": []}
+    empty: dict[str, list] = {"actors": [], "meetings": [], "conflicts": []}
     return Report([score_article(g, preds.get(i, empty), texts.get(i)) for i, g in gold.items()])
 
-
-def validate_prediction(summary: dict) -> ArticleSummary:
-    return ArticleSummary.model_validate(summary)

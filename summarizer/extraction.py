@@ -1,37 +1,43 @@
 """What the model writes: compact per-pass drafts, validated against the article (instructor validation context).
 
 The model cites sentence numbers and actor numbers instead of repeating quotes and names, which keeps its
-output short (every generated token costs ~0.09 s on the embedded model); the pipeline expands them into exact
+output short (a local model's time goes mostly into generated tokens: benchmarks/bench_local.py measures the
+rates); the pipeline expands them into exact
 quotes with character offsets, so evidence is verbatim by construction.
 
-Validators read ``info.context``: ``article`` (the Article), ``actors`` (the surface forms of each numbered
-actor, for passes 2 and 3) and ``lenient``. A problem that the model can fix (a name that is not in the
-article, a sentence number that does not exist, a sentence that does not mention a participant) raises a
-ValueError naming it, which instructor feeds back as a re-ask. With ``lenient`` set (the last salvage after the
-allowed re-asks) the offending item is dropped and its reason appended to ``context['warnings']``.
+Validators read their context (``info.context``, else the one set by :func:`validating` around an LLM call):
+``article`` (the Article), ``actor_index`` (each listed actor's forms, for the events pass), ``meeting_sents``
+and ``lenient``. They never write into it. A problem that the model can fix (a name that is not in the article,
+a sentence number that does not exist, a sentence that does not mention a participant) raises a ValueError
+naming it, which instructor feeds back as a re-ask. What a validator drops or adopts is recorded on the model
+it validates (:attr:`Draft.notes`), so an answer that is rejected and re-asked leaves nothing behind. With
+``lenient`` set (the last salvage after the allowed re-asks) the offending item is dropped and its reason noted.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from instructor import ResponseSchema
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
-from pydantic.json_schema import model_json_schema
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
 from .article import Article
 from .grounding import is_demonym, is_name, occurs, surface_form
-from .schema import ActorKind, ConflictStatus, MeetingMode, MeetingStatus
+from .names import name_key
+from .schema import ActorKind, ConflictStatus, MeetingMode, MeetingStatus, first_error
 
 
 @lru_cache(maxsize=32)
 def _schema_text(model: type[BaseModel]) -> str:
-    """A model's default JSON schema as pydantic generates it (0.3-1.5 ms each time), kept as JSON text."""
-    return json.dumps(model_json_schema(model))
+    """A model's JSON schema as pydantic generates it, kept as JSON text: generated once per model (see
+    benchmarks/batch_bench.py for what a request's client CPU is made of)."""
+    return json.dumps(model.model_json_schema())
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -40,27 +46,45 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     return json.loads(_schema_text(model))
 
 
-class _Draft(ResponseSchema):
-    """A response model. Instructor takes a ResponseSchema as it is, where it would wrap any other model in a
-    new class (pydantic's create_model, ~0.3 ms) on every call; it also asks for the model's JSON schema on
-    every call, which is generated once here."""
+@dataclass
+class Notes:
+    """What validating one answer dropped (``warnings``) and which names it adopted as new actors (``adopted``:
+    the name as the model wrote it -> its form in the article)."""
+
+    warnings: list[str] = field(default_factory=list)
+    adopted: dict[str, str] = field(default_factory=dict)
+
+
+class Draft(BaseModel):
+    """A response model: what the model writes for one request, checked against the article when validated."""
 
     model_config = ConfigDict(extra="ignore")
+    _notes: Notes = PrivateAttr(default_factory=Notes)
 
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        if args or kwargs:
-            return super().model_json_schema(*args, **kwargs)
-        return json_schema(cls)
+    @property
+    def notes(self) -> Notes:
+        """The warnings and adopted names of this answer's validation (empty for a model that records none)."""
+        return self._notes
 
 
-# The validators' context (the article, the warnings list, the actor index) for the call under way. It is not
-# handed to instructor as ``context``: instructor would then render every message, article included, as a
-# Jinja template (an article containing "{{" or "{%" would be altered or fail), and spend ~5 ms doing so.
+# The validators' context (the article, the actor index) for the call under way, set by the caller around the
+# LLM call (see validating). It is not handed to instructor as ``context``: instructor would then render every
+# message, article included, as a Jinja template (an article containing "{{" or "{%" would be altered or fail).
 VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("validation_context", default=None)
 
 
-def _context(info: ValidationInfo) -> dict[str, Any]:
+@contextmanager
+def validating(context: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Make ``context`` the validators' context for the calls made inside the block (this task or thread only)."""
+    token = VALIDATION_CONTEXT.set(context)
+    try:
+        yield context
+    finally:
+        VALIDATION_CONTEXT.reset(token)
+
+
+def validation_context(info: ValidationInfo) -> dict[str, Any]:
+    """A validator's context: pydantic's (``model_validate(..., context=...)``), else the one set by validating()."""
     return info.context or VALIDATION_CONTEXT.get() or {}
 
 
@@ -70,39 +94,31 @@ def _sentence_problems(numbers: list[int], article: Article | None) -> list[int]
     return [n for n in numbers if not 1 <= n <= len(article.sentences)]
 
 
-def _settle(items: list, problems: dict[int, str], ctx: dict[str, Any], what: str) -> list:
-    """Raise with every problem (a re-ask), or, when lenient, drop the bad items and record why."""
+def _settle(items: list, problems: dict[int, str], ctx: dict[str, Any], what: str, notes: Notes) -> list:
+    """Raise with every problem (a re-ask), or, when lenient, drop the bad items and note why."""
     if not problems:
         return items
     if not ctx.get("lenient"):
         raise ValueError("; ".join(f"{what}[{i}]: {reason}" for i, reason in sorted(problems.items())))
-    warnings = ctx.setdefault("warnings", [])
-    warnings += [f"dropped {what[:-1]} {reason}" for _, reason in sorted(problems.items())]
+    notes.warnings += [f"dropped {what[:-1]} {reason}" for _, reason in sorted(problems.items())]
     return [item for i, item in enumerate(items) if i not in problems]
 
 
-class Label(str, Enum):
-    """What a name in the article stands for: an actor's kind, a place, or no actor at all."""
-
-    person = "person"
-    state = "state"
-    government = "government"
-    military = "military"
-    armed_group = "armed_group"
-    political_party = "political_party"
-    organization = "organization"
-    international_body = "international_body"
-    media = "media"
-    civilians = "civilians"
-    place = "place"
-    not_actor = "not_actor"
-
-
-NOT_ACTORS = (Label.place, Label.not_actor, Label.media)
+# What a name in the article stands for: an actor's kind (schema.ActorKind, less 'other', which the pipeline gives
+# and the model does not), a place, or no actor at all. The members are derived, so mypy cannot list them.
+Label = Enum(  # type: ignore[misc]
+    "Label",
+    [(k.name, k.value) for k in ActorKind if k is not ActorKind.other]
+    + [("place", "place"), ("not_actor", "not_actor")],
+    type=str, module=__name__,
+)
+Label.__doc__ = "What a name in the article stands for: an actor's kind, a place, or no actor at all."
+PLACE = Label("place")
+NOT_ACTORS = (PLACE, Label("not_actor"), Label(ActorKind.media.value))
 SUMMARY_SENTENCES = 3
 
 
-class ActorDraft(_Draft):
+class ActorDraft(Draft):
     """An actor as the pipeline assembles it from a labelled name."""
 
     name: str
@@ -111,7 +127,7 @@ class ActorDraft(_Draft):
     country: str | None = None
 
 
-class ActorsPass(_Draft):
+class ActorsPass(Draft):
     """Step 'actors': a headline, the summary sentences and a label for every proper name of the article."""
 
     headline: str | None = Field(None, description="A short neutral headline (only when the article has no title).")
@@ -120,34 +136,37 @@ class ActorsPass(_Draft):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ActorsPass:
-        ctx = _context(info)
+        ctx = validation_context(info)
         article: Article | None = ctx.get("article")
         if article is None:
             return self
+        notes = Notes()
         names = list(self.names.items())
+        forms = {name: surface_form(name, article.text) for name, _ in names}
         problems = {
             i: f"{name!r} does not occur in the article: copy names exactly as written or leave it out"
             for i, (name, _) in enumerate(names)
-            if surface_form(name, article.text) is None
+            if forms[name] is None
         }
-        kept = _settle(names, problems, ctx, "names")
-        self.names = {surface_form(n, article.text): label for n, label in kept}
+        kept = _settle(names, problems, ctx, "names", notes)
+        self.names = {form: label for name, label in kept if (form := forms[name]) is not None}
         self.summary = [n for n in self.summary if not _sentence_problems([n], article)][:4]
+        self._notes = notes
         return self
 
     def drafts(self) -> list[ActorDraft]:
         return [ActorDraft(name=n, kind=ActorKind(x.value)) for n, x in self.names.items() if x not in NOT_ACTORS]
 
     def places(self) -> list[str]:
-        return [n for n, x in self.names.items() if x == Label.place]
+        return [n for n, x in self.names.items() if x == PLACE]
 
     @staticmethod
     def forced_schema(candidates: list[str], with_headline: bool, sentences: int) -> dict[str, Any]:
         """The same shape with every candidate name as a required key, in order: a grammar then makes a
         local model label each name instead of choosing which ones to list. The summary is exactly
-        SUMMARY_SENTENCES numbers: left open, the model listed every sentence of the article (up to 140 tokens,
-        ~8 s), and a range (minItems < maxItems) compiles to nested optional rules that made llama.cpp sample
-        at 2-3 tokens/s instead of 20 (measured)."""
+        SUMMARY_SENTENCES numbers: left open, the model listed every sentence of the article (up to 140 tokens),
+        and a range (minItems < maxItems) compiles to nested optional rules that slowed llama.cpp's sampling
+        several-fold (benchmarks/bench_local.py shows the generation rate)."""
         props: dict[str, Any] = {}
         if with_headline:
             props["headline"] = {"type": "string"}
@@ -167,18 +186,9 @@ MAX_NAMES = 8
 MAX_SENTENCES = 8
 
 
-def _first_error(err: ValueError) -> str:
-    """One line for a validation error: where and what."""
-    errors = getattr(err, "errors", None)
-    if callable(errors) and errors():
-        first = errors()[0]
-        return f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}"[:160]
-    return str(err).splitlines()[0][:160]
-
-
-def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
+def _unknown(names: list[str], ctx: dict[str, Any], notes: Notes) -> list[str]:
     """Names that are neither a listed actor nor a name the article uses. A name the article does use is
-    adopted as a new actor (``ctx['new_actors']``): the actor pass may have labelled it wrongly."""
+    adopted as a new actor (``notes.adopted``): the actor pass may have labelled it wrongly."""
     known = ctx.get("actor_index") or {}
     article: Article = ctx["article"]
     unknown = []
@@ -190,30 +200,25 @@ def _unknown(names: list[str], ctx: dict[str, Any]) -> list[str]:
                 or not is_name(form, article.text)):
             unknown.append(name)
         else:
-            ctx.setdefault("new_actors", {})[name] = form
+            notes.adopted[name] = form
     return unknown
 
 
-def _key(name: str) -> str:
-    """A name reduced to its letters and digits: "U. S." and "U.S." meet."""
-    return "".join(filter(str.isalnum, name.casefold()))
-
-
-def _known(names: list[str], ctx: dict[str, Any], what: str) -> list[str]:
+def _known(names: list[str], ctx: dict[str, Any], what: str, notes: Notes) -> list[str]:
     """The names that designate an actor (listed, or adopted because the article uses them); the others are
     dropped and listed in the warnings."""
-    unknown = _unknown(names, ctx)
+    unknown = _unknown(names, ctx, notes)
     if unknown:
-        ctx.setdefault("warnings", []).append(f"{what}: {unknown} not in the article's actors, dropped")
+        notes.warnings.append(f"{what}: {unknown} not in the article's actors, dropped")
     return [n for n in names if n not in unknown]
 
 
 def _forms(ctx: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """Every form of every listed actor, case-folded and as a key (see _key), to its canonical name: built once
-    for all the names of an answer."""
+    """Every form of every listed actor, case-folded and as a key (see names.name_key), to its canonical name:
+    built once for all the names of an answer."""
     index = ctx.get("actor_index") or {}
     by_form = {f.casefold(): canonical for canonical, forms in index.items() for f in forms}
-    by_key = {_key(f): canonical for canonical, forms in index.items() for f in forms}
+    by_key = {name_key(f): canonical for canonical, forms in index.items() for f in forms}
     return by_form, by_key
 
 
@@ -223,23 +228,25 @@ def _resolve(names: list[str], by_form: dict[str, str], by_key: dict[str, str]) 
     "Khalifa Haftar"); else keep it."""
     out = []
     for name in names:
-        if name.casefold() in by_form or _key(name) in by_key:
-            out.append(by_form.get(name.casefold()) or by_key[_key(name)])
+        if name.casefold() in by_form or name_key(name) in by_key:
+            out.append(by_form.get(name.casefold()) or by_key[name_key(name)])
             continue
         inside = [f for f in by_form if len(f) > 2 and occurs(f, name.casefold())]
         out.append(by_form[max(inside, key=len)] if inside else name)
     return list(dict.fromkeys(out))
 
 
-def _mentions(sentence: int, name: str, ctx: dict[str, Any]) -> bool:
+def _mentions(sentence: int, name: str, ctx: dict[str, Any], adopted: dict[str, str]) -> bool:
     """Does the sentence mention the actor (a listed one by any of its forms, or a name adopted as written)?"""
     article: Article = ctx["article"]
     text = article.sentences[sentence - 1].text
-    forms = (ctx.get("actor_index") or {}).get(name) or [(ctx.get("new_actors") or {}).get(name, name)]
+    forms = (ctx.get("actor_index") or {}).get(name) or [adopted.get(name, name)]
     return any(occurs(f, text) for f in forms)
 
 
-def _nearest_mention(sent: int, who: list[str], ctx: dict[str, Any], reach: int = 2) -> int | None:
+def _nearest_mention(
+    sent: int, who: list[str], ctx: dict[str, Any], adopted: dict[str, str], reach: int = 2
+) -> int | None:
     """The cited sentence if it mentions the participants, else the nearest one within ``reach`` that mentions
     the most of them: a small model often cites the sentence next to the right one."""
     article: Article = ctx["article"]
@@ -248,7 +255,7 @@ def _nearest_mention(sent: int, who: list[str], ctx: dict[str, Any], reach: int 
         n = sent + offset
         if not 1 <= n <= len(article.sentences):
             continue
-        count = sum(_mentions(n, w, ctx) for w in who)
+        count = sum(_mentions(n, w, ctx, adopted) for w in who)
         if count > best_count or (offset == 0 and count and count == best_count):
             best, best_count = n, count
         if offset == 0 and count == len(who):
@@ -256,19 +263,19 @@ def _nearest_mention(sent: int, who: list[str], ctx: dict[str, Any], reach: int 
     return best
 
 
-class MeetingDraft(_Draft):
+class MeetingDraft(Draft):
     who: list[str] = Field(description="Names of the actors who meet, from the actor list.")
     status: MeetingStatus
 
 
-class ConflictDraft(_Draft):
+class ConflictDraft(Draft):
     name: str = Field(min_length=1, description="A short name, e.g. 'Syrian civil war'.")
     sents: list[int] = Field(description="Numbers of the sentences that report its violence.")
     sides: list[str] = Field(description="Names of the actors fighting, from the actor list.")
     status: ConflictStatus
 
 
-class EventsPass(_Draft):
+class EventsPass(Draft):
     """Step 'events': for each sentence that may tell a meeting, the meeting or null; then the conflicts."""
 
     meetings: dict[str, MeetingDraft | None] = Field(description="Sentence number -> the meeting it tells, or null.")
@@ -280,7 +287,7 @@ class EventsPass(_Draft):
     @classmethod
     def salvage(cls, data: Any, context: dict[str, Any]) -> EventsPass:
         """After the allowed re-asks: keep every meeting and conflict that validates on its own; list the rest."""
-        warnings = context.setdefault("warnings", [])
+        warnings: list[str] = []
         if not isinstance(data, dict):
             warnings.append("the events pass gave no usable JSON after the re-asks: no meetings or conflicts kept")
             data = {}
@@ -290,58 +297,62 @@ class EventsPass(_Draft):
             try:
                 meetings[str(key)] = None if item is None else MeetingDraft.model_validate(item).model_dump()
             except ValueError as err:
-                warnings.append(f"dropped meeting {key}: {_first_error(err)}")
+                warnings.append(f"dropped meeting {key}: {first_error(err)}")
         raw_conflicts = data.get("conflicts")
         for item in raw_conflicts if isinstance(raw_conflicts, list) else []:
             try:
                 conflicts.append(ConflictDraft.model_validate(item).model_dump())
             except ValueError as err:
-                warnings.append(f"dropped conflict: {_first_error(err)}")
-        return cls.model_validate({"meetings": meetings, "conflicts": conflicts}, context=context)
+                warnings.append(f"dropped conflict: {first_error(err)}")
+        value = cls.model_validate({"meetings": meetings, "conflicts": conflicts}, context=context)
+        value.notes.warnings[:0] = warnings
+        return value
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> EventsPass:
-        ctx = _context(info)
+        ctx = validation_context(info)
         article: Article | None = ctx.get("article")
         if article is None:
             return self
+        notes = Notes()
         n = len(article.sentences)
         items = [(k, m) for k, m in self.meetings.items() if m is not None]
         forms = _forms(ctx)
         problems: dict[int, str] = {}
         for i, (key, m) in enumerate(items):
-            m.who = _known(_resolve(m.who, *forms)[:MAX_NAMES], ctx, f"meeting {key}")
+            m.who = _known(_resolve(m.who, *forms)[:MAX_NAMES], ctx, f"meeting {key}", notes)
             if not m.who:
                 problems[i] = f"meeting {key} names no actor of the list: use the names exactly as listed"
             elif not key.isdigit() or not 1 <= int(key) <= n:
                 problems[i] = f"key {key!r} is not a sentence number (1 to {n})"
-        items = _settle(items, problems, ctx, "meetings")
+        items = _settle(items, problems, ctx, "meetings", notes)
         self.meetings = {}
         offered = set(ctx.get("meeting_sents") or ())
         for key, m in items:  # a cited sentence must mention who it is cited for
             m.who = list(dict.fromkeys(m.who))
             # One of the sentences offered (a meeting word and two actors) stays the evidence: the pipeline takes
             # the participants it names. Any other citation moves to the neighbour that names the participants.
-            sent = int(key) if int(key) in offered else _nearest_mention(int(key), m.who, ctx)
+            sent = int(key) if int(key) in offered else _nearest_mention(int(key), m.who, ctx, notes.adopted)
             if sent is None:
-                ctx.setdefault("warnings", []).append(f"dropped meeting of {m.who}: no sentence near {key} mentions them")
+                notes.warnings.append(f"dropped meeting of {m.who}: no sentence near {key} mentions them")
             elif str(sent) not in self.meetings:
                 self.meetings[str(sent)] = m
         problems = {}
         for i, c in enumerate(self.conflicts):
-            c.sides = _known(_resolve(c.sides, *forms)[:MAX_NAMES], ctx, f"conflict {c.name!r}")
+            c.sides = _known(_resolve(c.sides, *forms)[:MAX_NAMES], ctx, f"conflict {c.name!r}", notes)
             c.sents = sorted({x for x in c.sents if 1 <= x <= n})[:MAX_SENTENCES]
             if not c.sents:
                 problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {n})"
             c.sides = list(dict.fromkeys(c.sides))
-        self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts")[:4]
+        self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts", notes)[:4]
+        self._notes = notes
         return self
 
     @staticmethod
     def forced_schema(meeting_sents: list[int], violence_sents: list[int]) -> dict[str, Any]:
         """For a grammar: one key per candidate meeting sentence (a meeting or null) and conflict sentences
         limited to the sentences that mention violence. No length bounds: llama.cpp expands a bounded repetition
-        into nested rules, which made some answers generate at 2-3 tokens/s instead of 20 (measured); lists are
+        into nested rules, which slowed some answers' generation several-fold (benchmarks/bench_local.py); lists are
         truncated when validated instead. Actor names stay free strings (an enum of names also slows sampling);
         they are resolved against the actor list when validated."""
         schema = json_schema(EventsPass)
@@ -361,7 +372,7 @@ class EventsPass(_Draft):
 # --- the single-call baseline: one request with the whole schema, quotes written out by the model --------------
 
 
-class SingleActor(_Draft):
+class SingleActor(Draft):
     name: str
     kind: ActorKind
     title: str | None = None
@@ -369,7 +380,7 @@ class SingleActor(_Draft):
     evidence: list[str] = Field(description="Verbatim quotes from the article.")
 
 
-class SingleMeeting(_Draft):
+class SingleMeeting(Draft):
     participants: list[str] = Field(description="Actor names.")
     host: str | None = None
     location: str | None = None
@@ -380,7 +391,7 @@ class SingleMeeting(_Draft):
     evidence: list[str] = Field(description="Verbatim quotes from the article.")
 
 
-class SingleConflict(_Draft):
+class SingleConflict(Draft):
     name: str
     locations: list[str] = Field(default_factory=list)
     parties: list[str] = Field(default_factory=list, description="Actor names.")
@@ -388,7 +399,7 @@ class SingleConflict(_Draft):
     evidence: list[str] = Field(description="Verbatim quotes from the article.")
 
 
-class SingleCall(_Draft):
+class SingleCall(Draft):
     """The whole summary in one answer (the baseline the passes are measured against)."""
 
     headline: str
@@ -397,4 +408,5 @@ class SingleCall(_Draft):
     meetings: list[SingleMeeting]
     conflicts: list[SingleConflict]
 
-PASS_MODELS: dict[str, type[_Draft]] = {"actors": ActorsPass, "events": EventsPass, "single": SingleCall}
+
+PASS_MODELS: dict[str, type[Draft]] = {"actors": ActorsPass, "events": EventsPass, "single": SingleCall}

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,9 @@ def is_url(spec: str) -> bool:
     return bool(_URL.match(spec))
 
 
-def article_from_html(html: str | bytes, *, source: str, url: str | None = None, max_chars: int, id: str | None = None) -> Article:
+def article_from_html(
+    html: str | bytes, *, source: str, url: str | None = None, max_chars: int, id: str | None = None
+) -> Article:
     """The article in an HTML page (text, title, date) through trafilatura; InputError if it holds none."""
     import trafilatura
 
@@ -57,8 +59,9 @@ def article_from_html(html: str | bytes, *, source: str, url: str | None = None,
     if not text:
         raise InputError(f"{source}: no article text found in the page")
     check_text(text, source=source, max_chars=max_chars)
+    page_title, page_date = getattr(doc, "title", None), getattr(doc, "date", None)
     return Article(
-        text=text, id=id, title=(doc.title or None) or title_from_text(text), published=parse_date(doc.date),
+        text=text, id=id, title=(page_title or None) or title_from_text(text), published=parse_date(page_date),
         source=source, url=url or getattr(doc, "url", None) or None,
     )
 
@@ -98,7 +101,9 @@ def _fetch_failed(url: str, err: Exception) -> FetchError:
 
     if isinstance(err, httpx2.TimeoutException):
         return FetchError(f"{url}: no answer in time")
-    return FetchError(f"{url}: cannot fetch ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'failed'})")
+    return FetchError(
+        f"{url}: cannot fetch ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'failed'})"
+    )
 
 
 def fetch_url(url: str, *, max_chars: int, timeout: float = FETCH_TIMEOUT) -> Article:
@@ -109,7 +114,9 @@ def fetch_url(url: str, *, max_chars: int, timeout: float = FETCH_TIMEOUT) -> Ar
         with httpx2.Client(follow_redirects=True, timeout=timeout, headers={"user-agent": USER_AGENT}) as client:
             with client.stream("GET", url) as response:
                 body = _read_capped(response.iter_bytes(), url)
-                return _page_to_article(url, response.status_code, response.headers.get("content-type", ""), body, max_chars=max_chars)
+                return _page_to_article(
+                    url, response.status_code, response.headers.get("content-type", ""), body, max_chars=max_chars
+                )
     except InputError:
         raise
     except Exception as err:  # noqa: BLE001 - every transport failure becomes one line
@@ -122,7 +129,9 @@ async def afetch_url(url: str, client, *, max_chars: int) -> Article:
         async with client.stream("GET", url) as response:
             chunks = [chunk async for chunk in _acapped(response.aiter_bytes(), url)]
             body = b"".join(chunks)
-            return _page_to_article(url, response.status_code, response.headers.get("content-type", ""), body, max_chars=max_chars)
+            return _page_to_article(
+                url, response.status_code, response.headers.get("content-type", ""), body, max_chars=max_chars
+            )
     except InputError:
         raise
     except Exception as err:  # noqa: BLE001
@@ -167,7 +176,6 @@ class Item:
     article: Article | None = None
     url: str | None = None
     error: InputError | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def reason(self) -> str | None:
@@ -183,8 +191,8 @@ class Item:
             "id": self.id, "source": self.source, "url": self.url,
             "error": [self.reason, self.error.one_line()] if self.error else None,
             "article": None if a is None else {
-                "text": a.text, "id": a.id, "title": a.title, "published": a.published.isoformat() if a.published else None,
-                "source": a.source, "url": a.url,
+                "text": a.text, "id": a.id, "title": a.title,
+                "published": a.published.isoformat() if a.published else None, "source": a.source, "url": a.url,
             },
         }
 
@@ -197,7 +205,8 @@ class Item:
             error = (FetchError if reason == "fetch" else InputError)(message)
         a = data.get("article")
         article = None if a is None else Article(
-            text=a["text"], id=a["id"], title=a["title"], published=parse_date(a["published"]), source=a["source"], url=a["url"],
+            text=a["text"], id=a["id"], title=a["title"], published=parse_date(a["published"]), source=a["source"],
+            url=a["url"],
         )
         return cls(id=data["id"], source=data["source"], article=article, url=data.get("url"), error=error)
 
@@ -258,7 +267,9 @@ def iter_items(sources: Iterable[str], *, max_chars: int) -> Iterator[Item]:
 
 def items_from(values: Iterable[Any], *, max_chars: int) -> Iterator[Item]:
     """Items from Python values: Articles, dict records, or path/URL strings (expanded like the command line)."""
-    return unique_ids(item for n, value in enumerate(values, 1) for item in _items_of_value(value, n, max_chars=max_chars))
+    return unique_ids(
+        item for n, value in enumerate(values, 1) for item in _items_of_value(value, n, max_chars=max_chars)
+    )
 
 
 def unique_ids(items: Iterable[Item]) -> Iterator[Item]:

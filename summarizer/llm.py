@@ -21,9 +21,7 @@ from typing import Any, TypeVar
 import httpx2
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from instructor.v2.core.hooks import Hooks
-from openai.types.chat import ChatCompletion
+from instructor.core import Hooks, IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
 from tenacity import (
     AsyncRetrying,
@@ -37,9 +35,8 @@ from tenacity import (
 )
 
 from .config import Settings
-from .errors import AuthenticationFailed, LLMError, OutputInvalid, RateLimited, ServerUnavailable
+from .errors import AuthenticationFailed, LLMError, OutputInvalid, RateLimited, ServerUnavailable, first_line
 from .schema import Usage
-from .extraction import VALIDATION_CONTEXT, json_schema
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +90,13 @@ def _retryable_response(response: httpx2.Response) -> bool:
 
 def _last_outcome(state: RetryCallState) -> Any:
     """After the last attempt: hand back the last response (openai turns it into its error) or re-raise."""
+    assert state.outcome is not None  # tenacity calls this after an attempt
     return state.outcome.result()
 
 
 def _log_retry(state: RetryCallState) -> None:
     outcome = state.outcome
+    assert outcome is not None  # tenacity calls this after an attempt
     what = repr(outcome.exception()) if outcome.failed else f"HTTP {outcome.result().status_code}"
     log.warning("LLM request failed (%s); retry %d in %.1fs", what, state.attempt_number, state.upcoming_sleep)
 
@@ -116,8 +115,9 @@ def retry_after_seconds(response: httpx2.Response) -> float | None:
 
 @functools.lru_cache(maxsize=1)
 def tls_context() -> ssl.SSLContext:
-    """One TLS context per process (the CA bundle, honouring SSL_CERT_FILE/SSL_CERT_DIR): building one reads the
-    bundle, about 20 ms, and ``summarize()`` runs each call in a new event loop, so with new clients."""
+    """One TLS context per process (the CA bundle, honouring SSL_CERT_FILE/SSL_CERT_DIR): building one reads and
+    parses the whole bundle, and ``summarize()`` runs each call in a new event loop, so with new clients (the
+    client CPU per article: benchmarks/batch_bench.py)."""
     return httpx2.create_ssl_context()
 
 
@@ -135,7 +135,8 @@ class RetryTransport(httpx2.BaseTransport):
                 if _retryable_response(response):
                     response.read()
                     response.close()
-            if not attempt.retry_state.outcome.failed:
+            outcome = attempt.retry_state.outcome
+            if outcome is not None and not outcome.failed:
                 attempt.retry_state.set_result(response)
         return response
 
@@ -157,7 +158,8 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
                 if _retryable_response(response):
                     await response.aread()
                     await response.aclose()
-            if not attempt.retry_state.outcome.failed:
+            outcome = attempt.retry_state.outcome
+            if outcome is not None and not outcome.failed:
                 attempt.retry_state.set_result(response)
         return response
 
@@ -201,14 +203,17 @@ class _Tally:
 
 
 class LLM:
-    """A structured-output client for any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp)."""
+    """A structured-output client for any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp).
+
+    It knows response models only as pydantic models: whatever their validators need (the article they check
+    answers against) is the caller's to provide, around the call."""
 
     def __init__(self, settings: Settings, base_url: str | None = None):
         self.settings = settings
         self.base_url = base_url or settings.base_url
         self.policy = RetryPolicy.from_settings(settings)
-        self._sync: Any = None  # instructor-patched create functions, built on first use
-        self._async: Any = None
+        self._sync: instructor.Instructor | None = None  # built on first use
+        self._async: instructor.AsyncInstructor | None = None
         self._async_loop: object | None = None
 
     def _openai_kwargs(self) -> dict[str, Any]:
@@ -220,29 +225,31 @@ class LLM:
         )
 
     @property
-    def client(self) -> Any:
+    def client(self) -> instructor.Instructor:
         if self._sync is None:
             http = httpx2.Client(transport=RetryTransport(self.policy))
             raw = openai.OpenAI(http_client=http, **self._openai_kwargs())
-            self._sync = instructor.patch(create=_chat_completions(raw), mode=instructor.Mode.JSON_SCHEMA)
+            self._sync = instructor.from_openai(raw, mode=instructor.Mode.JSON_SCHEMA)
         return self._sync
 
     @property
-    def aclient(self) -> Any:
+    def aclient(self) -> instructor.AsyncInstructor:
         loop = asyncio.get_running_loop()
         if self._async is None or self._async_loop is not loop:  # an httpx2 async client is tied to its loop
             self._async_loop = loop
             http = httpx2.AsyncClient(transport=AsyncRetryTransport(self.policy))
             raw = openai.AsyncOpenAI(http_client=http, **self._openai_kwargs())
-            self._async = instructor.patch(create=_async_chat_completions(raw), mode=instructor.Mode.JSON_SCHEMA)
+            self._async = instructor.from_openai(raw, mode=instructor.Mode.JSON_SCHEMA)
         return self._async
 
     def request_kwargs(
-        self, model: type[BaseModel], messages: list[dict], schema: dict | bool | None = None
+        self, model: type[BaseModel], messages: list[dict], schema: dict | None = None
     ) -> dict[str, Any]:
-        """Arguments of one structured call. llama.cpp gets json_object + schema (compiled to a grammar): the
-        model's own schema, or ``schema`` when given; ``schema=False`` sends no constraint at all (free JSON text,
-        validated afterwards), which generates about twice as fast where a grammar would be complex."""
+        """Arguments of one structured call. A hosted server gets instructor's JSON_SCHEMA response format (the
+        model's own schema). llama.cpp rejects that form; it gets ``json_object`` with a schema, which it compiles to
+        a grammar: ``schema`` when given (a request's own, narrower schema), else the model's. It goes in the
+        request body as written (``extra_body``, which the openai client merges over instructor's
+        response_format)."""
         kwargs: dict[str, Any] = dict(
             model=self.settings.model,
             messages=messages,
@@ -252,67 +259,31 @@ class LLM:
             max_tokens=self.settings.max_tokens,
         )
         if self.settings.response_format == "json_object":
-            if schema is False:
-                kwargs["extra_body"] = {"response_format": {"type": "text"}}
-            else:
-                kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema or json_schema(model)}}
+            constraint = schema if schema is not None else model.model_json_schema()
+            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": constraint}}
         return kwargs
 
-    def structured(
-        self, model: type[M], messages: list[dict], context: dict, schema: dict | bool | None = None
-    ) -> CallResult:
+    def structured(self, model: type[M], messages: list[dict], schema: dict | None = None) -> CallResult:
+        """One structured call: the validated answer (re-asked while invalid), its cost and its raw text."""
         tally = _Tally()
-        token = VALIDATION_CONTEXT.set(context)
         try:
-            value = self.client(hooks=tally.hooks, **self.request_kwargs(model, messages, schema))
+            value, completion = self.client.create_with_completion(
+                hooks=tally.hooks, **self.request_kwargs(model, messages, schema))
         except Exception as exc:  # noqa: BLE001 - every failure is mapped to one of our errors
             raise translate(exc, self.base_url, tally) from exc
-        finally:
-            VALIDATION_CONTEXT.reset(token)
-        return CallResult(value, tally.usage, _content(value._raw_response), tally.errors)
+        return CallResult(value, tally.usage, _content(completion), tally.errors)
 
-    async def astructured(
-        self, model: type[M], messages: list[dict], context: dict, schema: dict | bool | None = None
-    ) -> CallResult:
+    async def astructured(self, model: type[M], messages: list[dict], schema: dict | None = None) -> CallResult:
+        """The asyncio twin of :meth:`structured`."""
         tally = _Tally()
-        token = VALIDATION_CONTEXT.set(context)
         try:
-            value = await self.aclient(hooks=tally.hooks, **self.request_kwargs(model, messages, schema))
+            value, completion = await self.aclient.create_with_completion(
+                hooks=tally.hooks, **self.request_kwargs(model, messages, schema))
         except Exception as exc:  # noqa: BLE001
             raise translate(exc, self.base_url, tally) from exc
-        finally:
-            VALIDATION_CONTEXT.reset(token)
-        raw = _content(value._raw_response)  # instructor keeps the completion it parsed on the model
+        raw = _content(completion)
         log.debug("%s answered: %s", model.__name__, raw)
         return CallResult(value, tally.usage, raw, tally.errors)
-
-
-# instructor wraps a plain create function (``instructor.patch(create=...)``) rather than the openai client's typed
-# ``chat.completions.create``, for client CPU: the typed method walks every message and the whole JSON schema
-# against its TypedDict annotations on each call (a no-op for these plain dicts), and instructor's client class
-# adds one more scan of the response model for async validators per call (this package has none). In A/B runs of
-# the pipeline against the benchmark's stub server the two came to about a quarter of the client CPU per article.
-# The request still goes through the openai client (its documented ``post`` for raw requests): same base URL,
-# auth, timeout, errors and response type.
-
-
-def _body(params: dict[str, Any]) -> dict[str, Any]:
-    extra = params.pop("extra_body", None) or {}
-    return {**params, **extra}  # extra_body wins, as in the typed method (llama.cpp's response_format)
-
-
-def _chat_completions(raw: openai.OpenAI):
-    def create(**params: Any) -> ChatCompletion:
-        return raw.post("/chat/completions", cast_to=ChatCompletion, body=_body(params))
-
-    return create
-
-
-def _async_chat_completions(raw: openai.AsyncOpenAI):
-    async def create(**params: Any) -> ChatCompletion:
-        return await raw.post("/chat/completions", cast_to=ChatCompletion, body=_body(params))
-
-    return create
 
 
 def _content(completion: Any) -> str:
@@ -348,14 +319,15 @@ def translate(exc: BaseException, base_url: str | None, tally: _Tally) -> LLMErr
         if not isinstance(cause, openai.OpenAIError):
             last = exc.last_completion
             return InvalidOutput(
-                f"the model's output is still invalid after {exc.n_attempts} attempt(s): {_first_line(cause)}",
+                f"the model's output is still invalid after {exc.n_attempts} attempt(s): {first_line(cause)}",
                 raw=_content(last) if last is not None else "",
                 usage=tally.usage,
                 errors=tally.errors or [str(cause)],
             )
     where = base_url or "the OpenAI API"
     if isinstance(cause, openai.AuthenticationError):
-        return AuthenticationFailed(f"the server at {where} refused the API key (HTTP 401)", hint="check OPENAI_API_KEY")
+        return AuthenticationFailed(f"the server at {where} refused the API key (HTTP 401)",
+                                    hint="check OPENAI_API_KEY")
     if isinstance(cause, openai.RateLimitError):
         return RateLimited(f"the server at {where} is still rate-limiting (HTTP 429) after every retry")
     if isinstance(cause, openai.APITimeoutError):
@@ -363,14 +335,9 @@ def translate(exc: BaseException, base_url: str | None, tally: _Tally) -> LLMErr
     if isinstance(cause, openai.APIConnectionError):
         return ServerUnavailable(f"cannot reach the LLM server at {where}", hint="is it running?")
     if isinstance(cause, openai.APIStatusError):
-        return LLMError(f"the server at {where} answered HTTP {cause.status_code}: {_first_line(cause)}")
+        return LLMError(f"the server at {where} answered HTTP {cause.status_code}: {first_line(cause)}")
     if isinstance(cause, openai.OpenAIError):
-        return LLMError(f"LLM call failed: {_first_line(cause)}")
+        return LLMError(f"LLM call failed: {first_line(cause)}")
     if isinstance(cause, LLMError):
         return cause
-    return LLMError(f"LLM call failed: {type(cause).__name__}: {_first_line(cause)}")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+    return LLMError(f"LLM call failed: {type(cause).__name__}: {first_line(cause)}")

@@ -59,7 +59,9 @@ def part_files() -> list[Path]:
             raise LocalModelError(f"the embedded model's part {n} is not installed", hint=f"run {INSTALL_HINT}")
         path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{n:02d}.bin"
         if not path.is_file():
-            raise LocalModelError(f"the embedded model's part file {path} is missing", hint=f"reinstall: {INSTALL_HINT}")
+            raise LocalModelError(
+                f"the embedded model's part file {path} is missing", hint=f"reinstall: {INSTALL_HINT}"
+            )
         parts.append(path)
     return parts
 
@@ -128,7 +130,8 @@ def assemble(target: Path | None = None) -> Path:
                         out.write(block)
         if digest.hexdigest() != MODEL_SHA256:
             raise LocalModelError(
-                f"the assembled model's checksum is wrong ({digest.hexdigest()[:12]}...): the part packages are damaged",
+                f"the assembled model's checksum is wrong ({digest.hexdigest()[:12]}...): "
+                "the part packages are damaged",
                 hint="reinstall them: pip install --force-reinstall -e '.[local]'",
             )
         tmp.replace(target)
@@ -435,6 +438,7 @@ def serve_forever(settings: Settings, port: int | None = None) -> None:
     model = model_file(settings)
     server = LocalServer.for_model(model, model_alias(settings), settings.threads or os.cpu_count() or 2, port)
     with _stop_on_signals(), server:
+        assert server.process is not None  # started by entering the context
         state = {"pid": server.process.pid, "base_url": server.base_url, "model": str(model), "port": server.port}
         state_file().parent.mkdir(parents=True, exist_ok=True)
         state_file().write_text(json.dumps(state))

@@ -20,7 +20,7 @@ from . import injection
 from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, LLMError, OutputInvalid, SummarizerError
-from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall
+from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall, json_schema, validating
 from .grounding import capital_of, is_city, is_country, locative_only, name_candidates
 from .llm import LLM, CallResult, InvalidOutput
 from .normalize import (
@@ -40,6 +40,7 @@ from .normalize import (
 )
 from .prompts import Template, load
 from .schema import ActorKind, ArticleSummary, Provenance, Usage
+from .version import PIPELINE_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -136,11 +137,15 @@ class Summarizer:
         return summary
 
     async def _call(self, run: _Run, name: str, request: str, context: dict, schema: dict | None = None) -> CallResult:
+        """One request of the conversation. The answer's validators check it against ``context``; what they
+        dropped (the accepted answer's only: a re-asked one leaves nothing) joins the run's warnings."""
         model = PASS_MODELS[name]
         run.messages.append({"role": "user", "content": request})
         self.progress(f"pass {name}")
+        assert self._llm is not None  # asummarize() opened the summarizer
         try:
-            result = await self._llm.astructured(model, run.messages, context, schema)
+            with validating(context):
+                result = await self._llm.astructured(model, run.messages, schema)
         except InvalidOutput as err:
             result = _salvage(err, model, context, name)
         except LLMError as err:
@@ -148,6 +153,7 @@ class Summarizer:
             if crash is None:
                 raise
             raise crash from err
+        run.warnings.extend(result.value.notes.warnings)
         run.usage = run.usage.add(result.usage)
         run.messages.append({"role": "assistant", "content": result.raw})
         return result
@@ -201,9 +207,9 @@ class Summarizer:
         names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
         request = (t.render("article", numbered=a.numbered(sentences), **shared) + "\n\n"
                    + t.render("passes.actors", names=names, people=people, **shared))
-        forced = ActorsPass.forced_schema(names, with_headline=not a.title, sentences=len(a.sentences)) if local else None
-        ctx: dict = {"article": a, "warnings": run.warnings}
-        first: ActorsPass = (await self._call(run, "actors", request, ctx, forced)).value
+        forced = (ActorsPass.forced_schema(names, with_headline=not a.title, sentences=len(a.sentences))
+                  if local else None)
+        first: ActorsPass = (await self._call(run, "actors", request, {"article": a}, forced)).value
         drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people]
         drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in states] + first.drafts()
         order = {c.name: i for i, c in enumerate(candidates)}
@@ -212,7 +218,7 @@ class Summarizer:
         actor_warnings: list[str] = []
         actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, actor_warnings)
         meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2, sentences=sentences)
-        ctx = {"article": a, "warnings": run.warnings, "actor_index": {x.name: [x.name, *x.aliases] for x in actors},
+        ctx = {"article": a, "actor_index": {x.name: [x.name, *x.aliases] for x in actors},
                "meeting_sents": meeting_sents}
         violence_sents = cue_sentences(a, VIOLENCE_CUE, sentences=sentences)
         request = t.render("passes.events", actors=[x.name for x in actors], meeting_sents=meeting_sents,
@@ -220,7 +226,7 @@ class Summarizer:
         forced = EventsPass.forced_schema(meeting_sents, violence_sents) if local else None
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
         # Names the events pass used that the actors pass had not labelled as actors.
-        adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in (ctx.get("new_actors") or {}).values()]
+        adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in events.notes.adopted.values()]
         places = [*first.places(), *cities, *settled_places, *(c.name for c in candidates if capital_of(c.name))]
         return _Part(candidates=candidates, drafts=drafts + adopted, first=first, events=events, places=places,
                      actors=actors, actor_warnings=actor_warnings, adopted=bool(adopted))
@@ -228,7 +234,8 @@ class Summarizer:
     def _provenance(self, run: _Run) -> Provenance:
         t, a = run.template, run.article
         return Provenance(
-            model=self.settings.model, template=t.name, template_version=t.version, article_id=a.id, source=a.source,
+            model=self.settings.model, template=t.name, template_version=t.version,
+            pipeline_version=PIPELINE_VERSION, article_id=a.id, source=a.source,
             title=a.title, published=a.published, usage=run.usage, warnings=run.warnings,
         )
 
@@ -236,10 +243,11 @@ class Summarizer:
         """The baseline: the whole summary in one call, quotes written by the model and aligned afterwards."""
         t, a = run.template, run.article
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
-        schema = json.dumps(SingleCall.model_json_schema())
-        run.messages = [{"role": "system", "content": t.render("system", schema=schema, **shared)}]
-        request = t.render("article", text=a.text, numbered=a.numbered(), **shared) + "\n\n" + t.render("single", **shared)
-        out: SingleCall = (await self._call(run, "single", request, {"article": a, "warnings": run.warnings})).value
+        schema = json_schema(SingleCall)
+        run.messages = [{"role": "system", "content": t.render("system", schema=json.dumps(schema), **shared)}]
+        request = (t.render("article", text=a.text, numbered=a.numbered(), **shared) + "\n\n"
+                   + t.render("single", **shared))
+        out: SingleCall = (await self._call(run, "single", request, {"article": a}, schema)).value
         actors, meetings, conflicts = from_single_call(out, a, run.warnings)
         return ArticleSummary(
             headline=out.headline or a.title or a.sentences[0].text[:120], summary=out.summary, actors=actors,
@@ -264,7 +272,9 @@ def _salvage(err: InvalidOutput, model, context: dict, name: str) -> CallResult:
     return CallResult(value, err.usage, err.raw, err.errors)
 
 
-def as_article(text: str | Article, *, max_chars: int = 60_000, title=None, published=None, id=None, source=None, url=None) -> Article:
+def as_article(
+    text: str | Article, *, max_chars: int = 60_000, title=None, published=None, id=None, source=None, url=None
+) -> Article:
     """An Article from text or an Article, with metadata; one-line InputError for empty or oversize text."""
     if isinstance(text, Article):
         article = text
@@ -281,14 +291,18 @@ def as_article(text: str | Article, *, max_chars: int = 60_000, title=None, publ
     return article
 
 
-def summarize(text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings) -> ArticleSummary:
+def summarize(
+    text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings
+) -> ArticleSummary:
     """Summarize one article with the configured LLM (the embedded local model by default)."""
     meta = {k: settings.pop(k) for k in ("id", "source", "url") if k in settings}
     with Summarizer(**settings) as summarizer:
         return summarizer.summarize(text, title=title, published=published, **meta)
 
 
-async def asummarize(text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings) -> ArticleSummary:
+async def asummarize(
+    text: str | Article, *, title: str | None = None, published: str | dt.date | None = None, **settings
+) -> ArticleSummary:
     """The async variant of summarize()."""
     meta = {k: settings.pop(k) for k in ("id", "source", "url") if k in settings}
     with Summarizer(**settings) as summarizer:

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import TemplateError
+from .schema import first_error
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class Template(BaseModel):
 
 @lru_cache(maxsize=128)
 def _compiled(source: str) -> jinja2.Template:
-    """Compile a template part once (compiling costs ~5 ms, more than rendering)."""
+    """Compile a template part once: compiling costs more than rendering, and every request renders."""
     return _ENV.from_string(source)
 
 
@@ -109,9 +110,7 @@ def load_file(path: Path) -> Template:
     try:
         return Template(**data, path=str(path))
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(x) for x in first["loc"]) or "template"
-        raise TemplateError(f"template {path} is invalid: {where}: {first['msg']}") from None
+        raise TemplateError(f"template {path} is invalid: {first_error(err, where='template')}") from None
 
 
 @lru_cache(maxsize=32)

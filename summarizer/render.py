@@ -109,7 +109,7 @@ def _meetings_table(summary: ArticleSummary) -> Table:
                    ("id", "participants", "where", "when", "status", "mode", "topics"))
     for m in summary.meetings:
         people = [f"{n} (host)" if i == m.host else n
-                  for i, n in zip(m.participants, _names(summary, m.participants).split(", "))]
+                  for i, n in zip(m.participants, _names(summary, m.participants).split(", "), strict=False)]
         where = ", ".join(x for x in (m.location, m.country) if x)
         table.add_row(m.id, "\n".join(people), where, _when(m.date, m.date_text),
                       Text(m.status.value, style=STATUS_STYLES.get(m.status.value, "")),
@@ -161,21 +161,30 @@ def markdown(summary: ArticleSummary) -> str:
     if summary.provenance.warnings:
         lines += ["> **Warnings**", ">"] + [f"> - {_md(w)}" for w in summary.provenance.warnings] + [""]
     lines += ["## Actors", "", "| id | name | kind | title | country | aliases |", "|---|---|---|---|---|---|"]
-    lines += [f"| {a.id} | {_md(a.name)} | {a.kind.value} | {_md(a.title)} | {a.country or ''} | {_md(', '.join(a.aliases))} |"
-              for a in summary.actors]
+    lines += [
+        f"| {a.id} | {_md(a.name)} | {a.kind.value} | {_md(a.title)} | {a.country or ''} | "
+        f"{_md(', '.join(a.aliases))} |"
+        for a in summary.actors
+    ]
     if summary.meetings:
         lines += ["", "## Meetings", "", "| id | participants | host | where | when | status | mode | topics |",
                   "|---|---|---|---|---|---|---|---|"]
         for m in summary.meetings:
             where = ", ".join(x for x in (m.location, m.country) if x)
-            lines.append(f"| {m.id} | {_md(_names(summary, m.participants))} | "
-                         f"{_md(_names(summary, [m.host]) if m.host else '')} | {_md(where)} | {_md(_when(m.date, m.date_text))} | "
-                         f"{m.status.value} | {m.mode.value} | {_md('; '.join(m.topics))} |")
+            lines.append(
+                f"| {m.id} | {_md(_names(summary, m.participants))} | "
+                f"{_md(_names(summary, [m.host]) if m.host else '')} | {_md(where)} | "
+                f"{_md(_when(m.date, m.date_text))} | "
+                f"{m.status.value} | {m.mode.value} | {_md('; '.join(m.topics))} |"
+            )
     if summary.conflicts:
-        lines += ["", "## Conflicts", "", "| id | name | where | sides | status | events |", "|---|---|---|---|---|---|"]
+        lines += ["", "## Conflicts", "", "| id | name | where | sides | status | events |",
+                  "|---|---|---|---|---|---|"]
         for c in summary.conflicts:
-            lines.append(f"| {c.id} | {_md(c.name)} | {_md(', '.join(c.locations))} | {_md(_names(summary, c.parties))} | "
-                         f"{c.status.value} | {_md('; '.join(_event_line(e) for e in c.events))} |")
+            lines.append(
+                f"| {c.id} | {_md(c.name)} | {_md(', '.join(c.locations))} | {_md(_names(summary, c.parties))} | "
+                f"{c.status.value} | {_md('; '.join(_event_line(e) for e in c.events))} |"
+            )
     lines += ["", "## Evidence", ""] + _md_evidence(summary)
     p = summary.provenance
     lines += ["", f"_{_md(p.model)}, template {_md(p.template)}@{_md(p.template_version)}, schema {p.schema_version}, "

@@ -171,7 +171,7 @@ def _parse_line(line: str) -> dict:
     """A line as a JSON object."""
     try:
         record = json.loads(line)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise _Unreadable("malformed_json", f"not valid JSON ({err.msg} at column {err.colno})") from None
     if not isinstance(record, dict):
         raise _Unreadable("not_a_record", f"expected a JSON object, got {type(record).__name__}")
@@ -184,7 +184,7 @@ def _add_record(batch: Batch, record: dict, line: int) -> None:
     source = str(record["source"]) if record.get("source") is not None else None
     ok = record.get("ok")
     if ok is False:
-        error = record.get("error") if isinstance(record.get("error"), dict) else {}
+        error: dict = record["error"] if isinstance(record.get("error"), dict) else {}
         batch.problems.append(Problem(line, "error", str(error.get("reason") or "unknown"),
                                       str(error.get("message") or ""), id=rid, source=source))
         return
@@ -249,10 +249,12 @@ def locate(text: str, ev: Evidence) -> tuple[int, int] | None:
     return (at, at + len(ev.quote)) if at >= 0 else None
 
 
-def doc_items(doc: Doc) -> list[tuple[str, str, object]]:
+def doc_items(doc: Doc) -> list[tuple[str, str, Actor | Meeting | Conflict | ConflictEvent]]:
     """Every item of a document as (page key, type, item): actors, meetings, conflicts and their events."""
     s = doc.summary
-    items: list[tuple[str, str, object]] = [(doc.item_key(a.id), "actor", a) for a in s.actors]
+    items: list[tuple[str, str, Actor | Meeting | Conflict | ConflictEvent]] = [
+        (doc.item_key(a.id), "actor", a) for a in s.actors
+    ]
     items += [(doc.item_key(m.id), "meeting", m) for m in s.meetings]
     for c in s.conflicts:
         items.append((doc.item_key(c.id), "conflict", c))
@@ -316,7 +318,7 @@ def event_label(e: ConflictEvent, *, dated: bool = True) -> str:
     if e.location:
         bits.append(e.location)
     if dated and (e.date or e.date_text):
-        bits.append(e.date.isoformat() if e.date else e.date_text)
+        bits.append(e.date.isoformat() if e.date else str(e.date_text))
     if e.killed is not None:
         bits.append(f"{e.killed} killed")
     if e.injured is not None:
@@ -388,15 +390,14 @@ def article_view(doc: Doc) -> dict:
 
 def _refs(doc: Doc, ids: Iterable[str], host: str | None = None) -> list[dict]:
     """Actor chips: name and page key of each actor id, the host flagged."""
-    names = dict(zip(ids := list(ids), actor_names(doc.summary, ids)))
+    names = dict(zip(ids := list(ids), actor_names(doc.summary, ids), strict=True))
     return [{"key": doc.item_key(i), "name": names[i], "host": i == host} for i in ids]
 
 
 def _actor_row(doc: Doc, a: Actor, counts: Counter) -> dict:
     """One row of the actors table."""
     return {"key": doc.item_key(a.id), "id": a.id, "name": a.name, "aliases": a.aliases, "kind": a.kind.value,
-            "title": a.title, "country": a.country, "affiliation": a.affiliation,
-            "spans": counts[doc.item_key(a.id)]}
+            "title": a.title, "country": a.country, "spans": counts[doc.item_key(a.id)]}
 
 
 def _meeting_row(doc: Doc, m: Meeting, counts: Counter) -> dict:
@@ -405,7 +406,7 @@ def _meeting_row(doc: Doc, m: Meeting, counts: Counter) -> dict:
     return {"key": doc.item_key(m.id), "id": m.id, "participants": _refs(doc, participants, m.host),
             "where": ", ".join(x for x in (m.location, m.country) if x), "when": when(m.date, m.date_text),
             "sort_date": m.date.isoformat() if m.date else "", "status": m.status.value, "mode": m.mode.value,
-            "topics": m.topics, "outcome": m.outcome, "spans": counts[doc.item_key(m.id)]}
+            "topics": m.topics, "spans": counts[doc.item_key(m.id)]}
 
 
 def _conflict_row(doc: Doc, c: Conflict, counts: Counter) -> dict:
@@ -548,7 +549,7 @@ def _pack(graph) -> tuple[dict[str, tuple[float, float]], dict[str, str], int, i
     area = sum((i + 2 * PAD_X) * (i + 2 * PAD_Y) for i in inners)
     width = max(SVG_WIDTH, int(math.sqrt(area * 1.5)), int(max(inners, default=0) + 2 * PAD_X))
     rows: list[list[tuple[list[str], float]]] = [[]]
-    for nodes, inner in zip(components, inners):
+    for nodes, inner in zip(components, inners, strict=True):
         if rows[-1] and sum(i + 2 * PAD_X for _, i in rows[-1]) + inner + 2 * PAD_X > width:
             rows.append([])
         rows[-1].append((nodes, inner))
@@ -615,6 +616,7 @@ def _env() -> Environment:
 
 def _asset(env: Environment, name: str) -> str:
     """A CSS or JS file inlined as is (not parsed as a template)."""
+    assert env.loader is not None  # _env() gives every environment the package's loader
     return env.loader.get_source(env, name)[0]
 
 
@@ -629,8 +631,9 @@ def script_json(data: object) -> Markup:
 
 def _labels(docs: Sequence[Doc], merged: Sequence[MergedActor]) -> dict[str, dict]:
     """Key -> label and type, for the selection bar."""
-    labels = {key: {"label": item_label(d, kind, item), "type": kind, "article": d.title}
-              for d in docs for key, kind, item in doc_items(d)}
+    labels: dict[str, dict[str, str | None]] = {
+        key: {"label": item_label(d, kind, item), "type": kind, "article": d.title}
+        for d in docs for key, kind, item in doc_items(d)}
     for m in merged:
         labels[m.key] = {"label": f"Actor: {m.name} ({len(m.docs)} article(s), {m.mentions} mentions)",
                          "type": "actor", "article": None}

@@ -18,7 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-SCHEMA_VERSION = "1.0"
+# 1.1: provenance.pipeline_version added; Actor.affiliation and Meeting.outcome (never filled) retired. Summaries
+# of schema 1.0 still validate.
+SCHEMA_VERSION = "1.1"
 
 
 class ActorKind(str, Enum):
@@ -79,6 +81,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
 
+def _retired(data: Any, *fields: str) -> Any:
+    """Summaries written before schema 1.1 carry fields that were never filled (always null): read them, drop
+    them. A retired field with a value is left in place, so that it fails as an unknown field."""
+    if isinstance(data, dict) and any(data.get(f, 0) is None for f in fields):
+        return {k: v for k, v in data.items() if not (k in fields and v is None)}
+    return data
+
+
 class Evidence(_Model):
     """A verbatim quote from the article and where it stands in the text."""
 
@@ -111,8 +121,12 @@ class Actor(_Model):
     kind: ActorKind
     title: str | None = Field(None, description="Office or role as stated, e.g. 'Foreign Minister'.")
     country: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 country code.")
-    affiliation: str | None = Field(None, description="Organization or government the actor belongs to.")
     evidence: list[Evidence] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired(cls, data: Any) -> Any:
+        return _retired(data, "affiliation")
 
 
 class Meeting(_Model):
@@ -129,8 +143,12 @@ class Meeting(_Model):
     status: MeetingStatus
     mode: MeetingMode = MeetingMode.in_person
     topics: list[str] = Field(default_factory=list)
-    outcome: str | None = None
     evidence: list[Evidence] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired(cls, data: Any) -> Any:
+        return _retired(data, "outcome")
 
 
 class ConflictEvent(_Model):
@@ -185,6 +203,9 @@ class Provenance(_Model):
     template: str
     template_version: str
     schema_version: str = SCHEMA_VERSION
+    pipeline_version: str | None = Field(
+        None, description="The pipeline's code and rule data that made it (summarizer.version.PIPELINE_VERSION); "
+                          "absent from summaries made before it was recorded.")
     article_id: str | None = None
     source: str | None = None
     title: str | None = None
@@ -231,8 +252,12 @@ class ArticleSummary(_Model):
     def evidence(self) -> list[Evidence]:
         """Every evidence span in the summary."""
         spans: list[Evidence] = []
-        for item in [*self.actors, *self.meetings, *self.conflicts]:
-            spans += item.evidence
+        for a in self.actors:
+            spans += a.evidence
+        for m in self.meetings:
+            spans += m.evidence
+        for c in self.conflicts:
+            spans += c.evidence
         for c in self.conflicts:
             for e in c.events:
                 spans += e.evidence
@@ -242,3 +267,15 @@ class ArticleSummary(_Model):
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of an ArticleSummary document."""
     return ArticleSummary.model_json_schema()
+
+
+def first_error(err: ValueError, *, where: str = "value", limit: int = 160) -> str:
+    """One line for a validation error: where its first problem is and what it is ("actors.0.kind: Input should
+    be 'person', ..."). ``where`` names the whole value when the problem is at its top level."""
+    errors = getattr(err, "errors", None)
+    if callable(errors) and errors():
+        first = errors()[0]
+        loc = ".".join(str(x) for x in first["loc"]) or where
+        return f"{loc}: {first['msg']}"[:limit]
+    text = str(err).strip()
+    return text.splitlines()[0][:limit] if text else where

@@ -18,7 +18,7 @@ from .test_batch import answers, check_ok_record, env_for, read_records, seed_re
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'summarizer[ray]' to test --engine ray")
 
 
-def test_ray_engine_on_a_local_ray(answers, tmp_path):
+def test_ray_engine_on_a_local_ray(answers, tmp_path):  # noqa: F811 - the fixture imported above
     src = write_jsonl(tmp_path / "in.jsonl", [*seed_records(3), {"id": "empty", "text": ""}])
     out = tmp_path / "results.jsonl"
     with stub_server.StubLLMServer(answers) as server:

@@ -19,8 +19,9 @@ from summarizer.article import read_articles, read_text_file
 from summarizer.cli import app
 from summarizer.evaluate import evaluate, load_gold
 from summarizer.normalize import conflict_name
+from summarizer.version import PIPELINE_VERSION
 
-from .conftest import CASSETTES, ROOT, SEEDS, SECRET_HEADERS, cassette
+from .conftest import CASSETTES, ROOT, SECRET_HEADERS, SEEDS, cassette
 
 SEED = SEEDS / "lavrov-cairo.txt"
 DEMO = SEEDS / "voa-8006503.txt"
@@ -57,6 +58,7 @@ def test_seed_cli_json_is_schema_valid_and_names_the_facts(llm_env):
     assert any("renamed" in w for w in summary.provenance.warnings)
     assert all(e.match.value == "exact" for e in summary.evidence())
     assert summary.provenance.template == "extract" and summary.provenance.usage.requests >= 2
+    assert summary.provenance.pipeline_version == PIPELINE_VERSION
     assert summary.provenance.usage.prompt_tokens > 0 and summary.provenance.usage.completion_tokens > 0
 
 

@@ -16,7 +16,18 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.errors import InputError
-from summarizer.inputs import FetchError, Item, afetch_url, count, expand, fetch_url, items_from, iter_items, read_file, read_one
+from summarizer.inputs import (
+    FetchError,
+    Item,
+    afetch_url,
+    count,
+    expand,
+    fetch_url,
+    items_from,
+    iter_items,
+    read_file,
+    read_one,
+)
 
 MAX = 60_000
 BODY = (

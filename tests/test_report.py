@@ -27,8 +27,8 @@ from summarizer.report import (
     docs_from_results,
     highlight,
     load_results,
-    merge_actors,
     meeting_graph,
+    merge_actors,
     network_view,
     render_page,
     safe_url,
@@ -310,7 +310,7 @@ def test_timeline_dates_fallback_and_undated():
 
 
 def test_several_articles_render_index_network_and_timeline():
-    page = render(list(zip([d.article for d in network_docs()], [d.summary for d in network_docs()])), "html")
+    page = render([(d.article, d.summary) for d in network_docs()], "html")
     parsed = Tags(page)
     assert len([g for g in parsed.named("g") if "edge" in g.get("class", "").split()]) == 5
     assert len([t for t in parsed.named("tr") if t.get("data-key", "").startswith("x")]) == 5

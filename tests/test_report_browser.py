@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.report import batch_report, load_results, merge_actors, meeting_graph
+from summarizer.report import batch_report, load_results, meeting_graph, merge_actors
 
 from .test_report_data import write_batch
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationInfo, model_validator
 
 from summarizer.article import Article
 from summarizer.config import Settings
-from summarizer.extraction import ActorsPass, _context
 from summarizer.errors import AuthenticationFailed, LLMError, OutputInvalid, RateLimited, ServerUnavailable
+from summarizer.extraction import ActorsPass, validating, validation_context
 from summarizer.llm import LLM, RetryPolicy
 
 from .conftest import StubServer, completion_body
@@ -32,7 +32,7 @@ def _llm(url: str, *, timeout: float = 5.0, policy: RetryPolicy = FAST, reasks: 
 
 
 def _ask(llm: LLM):
-    return llm.structured(Answer, [{"role": "user", "content": "hi"}], {})
+    return llm.structured(Answer, [{"role": "user", "content": "hi"}])
 
 
 OK = (200, {}, completion_body(json.dumps({"answer": "yes"})), 0.0)
@@ -49,7 +49,7 @@ def test_retries_429_500_and_slow_answers_then_succeeds():
         result = _ask(_llm(server.base_url, timeout=0.7))
     assert result.value.answer == "yes"
     assert len(server.arrivals) == 4
-    gaps = [b - a for a, b in zip(server.arrivals, server.arrivals[1:])]
+    gaps = [b - a for a, b in zip(server.arrivals, server.arrivals[1:], strict=False)]
     assert gaps[0] >= 0.95, "Retry-After: 1 must be honoured"
     assert gaps[1] < 0.9, "a 500 without Retry-After backs off briefly"
     assert gaps[2] >= 0.7, "the slow answer is abandoned at the timeout, then retried"
@@ -126,30 +126,31 @@ class Checked(BaseModel):
 
     @model_validator(mode="after")
     def _seen(self, info: ValidationInfo) -> Checked:
-        ctx = _context(info)
-        ctx["seen"] = ctx.get("article")
+        validation_context(info)["seen"] = validation_context(info).get("article")
         return self
 
 
 def test_messages_reach_the_server_verbatim_and_validators_get_their_context():
-    """An article may contain template syntax: it is sent as written, never rendered by instructor."""
+    """An article may contain template syntax: it is sent as written, never rendered by instructor. The
+    validators' context is the caller's, set around the call."""
     text = "Officials wrote {{ secret }} and {% if x %} in the memo.\n    Indented line."
     context = {"article": "the article"}
-    with StubServer([OK]) as server:
-        result = _llm(server.base_url).structured(Checked, [{"role": "user", "content": text}], context)
+    with StubServer([OK]) as server, validating(context):
+        result = _llm(server.base_url).structured(Checked, [{"role": "user", "content": text}])
     assert result.value.answer == "yes"
     assert server.bodies[0]["messages"][0]["content"] == text
     assert context["seen"] == "the article"
 
 
 def test_a_pass_model_is_reasked_when_its_validator_rejects_the_answer():
-    """The pass models are instructor ResponseSchemas (used as they are): their validators still re-ask."""
+    """A pass model's validators re-ask: their context is set around the call; the accepted answer is a pass
+    model (instructor may wrap the class; its validators and notes are the pass model's)."""
     article = Article(text="Sergei Lavrov met Sameh Shoukry in Cairo on Monday.", id="t")
     bad = (200, {}, completion_body(json.dumps({"summary": [1], "names": {"Vladimir Putin": "person"}})), 0.0)
     good = (200, {}, completion_body(json.dumps({"summary": [1], "names": {"Sergei Lavrov": "person"}})), 0.0)
-    with StubServer([bad, good]) as server:
-        result = _llm(server.base_url, reasks=1).structured(
-            ActorsPass, [{"role": "user", "content": "hi"}], {"article": article})
-    assert type(result.value) is ActorsPass and result.value.names == {"Sergei Lavrov": "person"}
+    with StubServer([bad, good]) as server, validating({"article": article}):
+        result = _llm(server.base_url, reasks=1).structured(ActorsPass, [{"role": "user", "content": "hi"}])
+    assert isinstance(result.value, ActorsPass) and result.value.names == {"Sergei Lavrov": "person"}
+    assert result.value.notes.warnings == []
     assert result.usage.reasks == 1 and "'Vladimir Putin' does not occur" in result.errors[0]
     assert "Vladimir Putin" in server.bodies[1]["messages"][-1]["content"]

@@ -7,7 +7,8 @@ import copy
 import pytest
 from pydantic import ValidationError
 
-from summarizer.schema import ArticleSummary, json_schema
+from summarizer.schema import SCHEMA_VERSION, ArticleSummary, first_error, json_schema
+from summarizer.version import PIPELINE_VERSION
 
 ARTICLE = "Lavrov met Shoukry in Cairo. Egypt struck Derna."
 
@@ -37,7 +38,42 @@ def test_good_payload_validates_with_the_article_as_context():
     summary = ArticleSummary.model_validate(good(), context={"article": ARTICLE})
     assert summary.actor("a2").name == "Sameh Shoukry"
     assert len(summary.evidence()) == 6
+    assert summary.provenance.schema_version == SCHEMA_VERSION == "1.1"
+    assert summary.provenance.pipeline_version is None  # not stated in the payload
+
+
+def test_a_summary_of_schema_1_0_still_validates():
+    """Results written before pipeline_version and with the retired, never-filled fields (always null)."""
+    old = copy.deepcopy(good())
+    for actor in old["actors"]:
+        actor["affiliation"] = None
+    old["meetings"][0]["outcome"] = None
+    old["provenance"]["schema_version"] = "1.0"
+    summary = ArticleSummary.model_validate(old, context={"article": ARTICLE})
     assert summary.provenance.schema_version == "1.0"
+    dumped = summary.model_dump()
+    assert "affiliation" not in dumped["actors"][0] and "outcome" not in dumped["meetings"][0]
+    old["meetings"][0]["outcome"] = "agreed on a ceasefire"  # a value is not silently dropped
+    with pytest.raises(ValidationError, match="outcome"):
+        ArticleSummary.model_validate(old)
+
+
+def test_provenance_records_the_pipeline_version():
+    payload = copy.deepcopy(good())
+    payload["provenance"]["pipeline_version"] = PIPELINE_VERSION
+    assert ArticleSummary.model_validate(payload).provenance.pipeline_version == PIPELINE_VERSION
+
+
+def test_first_error_is_one_line_with_where_and_what():
+    payload = copy.deepcopy(good())
+    payload["actors"][0]["kind"] = "wizard"
+    with pytest.raises(ValidationError) as caught:
+        ArticleSummary.model_validate(payload)
+    assert first_error(caught.value).startswith("actors.0.kind: Input should be 'person'")
+    with pytest.raises(ValidationError) as caught:
+        ArticleSummary.model_validate([])
+    assert first_error(caught.value, where="summary").startswith("summary: Input should be")
+    assert first_error(ValueError("bad\nsecond line")) == "bad"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,270 @@
+"""The name finder: the proper names an article uses, in order of first appearance, with the office and country
+written just before them ("Russia's Foreign Minister Sergei Lavrov" -> "Russia"; "Sergei Lavrov", "Foreign
+Minister", RUS). Its vocabulary (offices, stop words, institution nouns, ...) is ``name_finder.yaml``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..rules import alternatives, load
+from .alignment import bounded, word_pattern
+from .countries import capital_of, country_code, demonym_word, is_country, is_country_name, is_demonym
+from .dates import calendar_words
+
+_RULES = load("summarizer.grounding", "name_finder.yaml")
+
+
+def _words(key: str) -> str:
+    """A rule list as regular-expression alternatives, each entry's words joined by any whitespace."""
+    return alternatives(r"\s+".join(re.escape(w) for w in entry.split()) for entry in _RULES[key])
+
+
+_CAP = rf"(?:[A-Z][\w'’.&-]*|(?:{_words('lowercase_articles')})-[A-Z][\w'’-]*)"
+_LINK = rf"(?:\s+(?:{_words('name_links')})\s+|\s+)"
+_SPAN = re.compile(rf"(?<![\w'’-]){_CAP}(?:{_LINK}{_CAP})*")
+_TITLE_WORDS = frozenset(_RULES["title_words"])
+_STOP = frozenset(_RULES["stop_words"])
+ORG_WORDS = frozenset(_RULES["org_words"])
+_GROUP_NOUN = re.compile(rf"\s+({_words('group_nouns')})\b")
+_CALENDAR = frozenset(calendar_words())
+_OUTLETS = tuple(_RULES["outlets"])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proper name the article uses, with the office and country written just before it, if any."""
+
+    name: str
+    title: str | None = None
+    country: str | None = None
+
+
+def _strip_possessive(token: str) -> str:
+    return re.sub(r"['’]s$", "", token)
+
+
+def _owner(token: str) -> str | None:
+    """The country a leading token names: "Russia's" or "U.S." -> its alpha-3 code."""
+    word = _strip_possessive(token)
+    bare = word.replace(".", "")
+    if len(bare) < 2 or word.lower() in _TITLE_WORDS:
+        return None
+    return country_code(word, fuzzy=False) or country_code(bare, fuzzy=False)
+
+
+def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, str | None]]:
+    """Split 'Russia's Foreign Minister Sergei Lavrov' into ('Russia'), ('Sergei Lavrov', 'Foreign Minister', RUS)."""
+    parts: list[tuple[str, str | None, str | None]] = []
+    if span.lower().strip(".,") in _CALENDAR:
+        return []
+    tokens = span.split()
+    while tokens and (tokens[0].lower() in _STOP or tokens[0].lower() in _CALENDAR or _QUALIFIER.fullmatch(tokens[0])):
+        tokens = tokens[1:]  # "Somalia-based al-Shabab", "Resource-rich Balochistan": the qualifier is not the name
+    while tokens and (tokens[-1].lower().strip(",.") in _CALENDAR or tokens[-1].lower() in _ADVERBS):
+        tokens = tokens[:-1]  # "Paris Monday", a heading run into the next sentence ("Moise Shortly")
+    if len(tokens) == 2 and _two_names(*tokens):
+        first = tokens[0].rstrip(".") if tokens[0].count(".") == 1 else tokens[0]
+        return [(first, None, None), (tokens[1], None, None)]
+    owner = None
+    while tokens and re.search(r"['’]s$", tokens[0]):  # a possessive starts a new name: "Russia's"
+        head = _strip_possessive(tokens[0])
+        parts.append((head, None, None))
+        owner = country_code(head)
+        tokens = tokens[1:]
+    if (len(tokens) > 2 and owner is None and tokens[1].lower() in _TITLE_WORDS
+            and tokens[0].lower() not in _TITLE_WORDS):
+        owner = _owner(tokens[0])  # "U.S. President Donald Trump", "Canadian Foreign Minister Melanie Joly"
+        if owner:
+            parts.append((tokens[0], None, None))
+        if owner or is_demonym(tokens[0]):  # but "U.N. Security Council" stays whole
+            tokens = tokens[1:]
+    split = _title_inside(tokens)
+    if split is not None:
+        inside_name, inside_title, inner = split
+        return parts + [(inside_name, inside_title, owner or inner)]
+    title_words: list[str] = []
+    while len(tokens) > 1 and (
+        tokens[0].lower().rstrip(".") + ("." if tokens[0].endswith(".") else "") in _TITLE_WORDS
+        or (title_words and tokens[0].lower() in ("of", "the") and tokens[1].lower() in _TITLE_WORDS | {"the"})
+    ):
+        title_words.append(tokens.pop(0))
+    org_word = any(t.lower().rstrip("s") in ORG_WORDS for t in tokens)
+    if title_words and (not tokens or org_word or any(t.lower() in _TITLE_WORDS for t in tokens)):
+        tokens, title_words = title_words + tokens, []  # "Foreign Ministry": an organization, not a title
+    if tokens:
+        tokens[-1] = _strip_possessive(tokens[-1])
+        name = " ".join(tokens)
+        title = " ".join(title_words) or None
+        if title is None:
+            before = text[max(0, at - 60) : at]
+            hit = _OFFICE_BEFORE.search(before) if before.rstrip().endswith(_OFFICES) else None
+            title = hit.group(1).strip() if hit else None
+        parts.append((name, title, owner))
+    return parts
+
+
+# An office written in lower case just before a name ("Egypt's foreign minister Sameh Shoukry"). The pattern
+# is slow to search (it can start anywhere in the text before the name): it runs only when that text ends with
+# one of the offices.
+_OFFICES = tuple(_RULES["lowercase_offices"])
+_OFFICE_BEFORE = re.compile(rf"((?:[A-Z][a-z]+\s+){{0,2}}(?:[a-z]+\s+)?(?:{'|'.join(_OFFICES)}))\s+$")
+_QUALIFIER = re.compile(rf"[A-Z][\w.'’]*-(?:{_words('qualifier_suffixes')})")
+_ADVERBS = frozenset(_RULES["trailing_adverbs"])
+# A span right after the outlet's name ("VOA Somali"); the name first so that re scans for it (a leading word
+# boundary would be tried at every position of the sentence).
+_AFTER_OUTLET = re.compile(alternatives(rf"{re.escape(o)}(?<!\w{re.escape(o)})(?:['’]s)?\s*$" for o in _OUTLETS))
+_BYLINE = re.compile(rf"{alternatives(_RULES['byline_cues'])}|for (?:{alternatives(_OUTLETS)})\b", re.I)
+_COMPASS = frozenset(_RULES["place_prefixes"])
+
+
+def _two_names(first: str, second: str) -> bool:
+    """Two names run together by a lost line break or comma: "Erdogan Ankara" (a name and a capital),
+    "U.N. Wong" (an abbreviation and a name)."""
+    whole = f"{first} {second}"
+    if is_country_name(whole) or country_code(whole, fuzzy=False) or first.lower() in _COMPASS | _TITLE_WORDS:
+        return False
+    if (capital_of(second) or is_country_name(second)) and not demonym_word(first):
+        return True
+    return re.fullmatch(r"(?:[A-Z]\.){2,}", first) is not None and second.lower().rstrip("s") not in ORG_WORDS
+
+
+def _is_title_word(token: str) -> bool:
+    low = token.lower()
+    return (low in _TITLE_WORDS or low.rstrip("s") in _TITLE_WORDS
+            or (low.endswith("ies") and low[:-3] + "y" in _TITLE_WORDS))
+
+
+def _title_inside(tokens: list[str]) -> tuple[str, str, str | None] | None:
+    """A name after an office that does not start the span: "Lamu County Commissioner Irungu Macharia",
+    "Democratic U.S. Congressman Andy Levin of Michigan", "Chamber of Deputies Arnel Belizaire"."""
+    at = max((i for i, t in enumerate(tokens) if _is_title_word(t)), default=None)
+    if not at or at == len(tokens) - 1 or all(_is_title_word(t) or t.lower() in ("of", "the") for t in tokens[:at]):
+        return None
+    rest = tokens[at + 1:]
+    if " of " in " ".join(rest):
+        rest = rest[: rest.index("of")]  # "Andy Levin of Michigan"
+    if not 2 <= len(rest) <= 4 or any(t.lower().rstrip("s") in ORG_WORDS or t.lower() in _STOP for t in rest):
+        return None
+    if not all(re.fullmatch(r"[A-Z][\w'’-]*", t) for t in rest):
+        return None
+    title_tokens = tokens[max(0, at - 2): at + 1]
+    owner = next((code for t in title_tokens if (code := _owner(t))), None)
+    return " ".join(rest), " ".join(title_tokens), owner
+
+
+def _keep(name: str, sentence_start: bool, text: str) -> bool:
+    low = name.lower()
+    if len(name.split()) > 1 and name.isupper():
+        return False  # a shouted caption ("CROIX DES BOUQUETS"), written properly elsewhere
+    words = low.split()
+    if low in _STOP or low in _CALENDAR or words[0] in _CALENDAR or len(name) < 2:
+        return False
+    if _office_only(words):
+        return False
+    if re.fullmatch(r"[\d\W]+", name) or name.startswith(_OUTLETS):
+        return False
+    if re.search(r"\d", name) and not re.fullmatch(r"[GP]\d{1,2}", name):
+        return False  # "F-16", "S-400s", "Turkish F-35": weapons and models, not actors ("G7" stays)
+    if len(words) == 1 and (demonym_word(name) or (low.endswith("s") and demonym_word(name[:-1]))):
+        return False  # a demonym ("Egyptian", "Somali", "Ukrainians") is not a name
+    if "-" in name and all(country_code(p, fuzzy=False) for p in name.split("-")):
+        return False  # "Russia-Ukraine" qualifies something else
+    if len(words) == 1 and bounded(low, r"[\w.]").search(text) and name != low:
+        return False  # also written in lower case: a common noun ("Peace", "Ceasefire")
+    if sentence_start and len(words) == 1:
+        # "Forces loyal to..." / "Earlier, ...": a lone capital at a sentence start must recur elsewhere
+        lit = re.escape(name)
+        return re.search(rf"{lit}(?<=[a-z,;:] {lit})\b", text) is not None or country_code(name) is not None
+    return True
+
+
+def _office_only(words: list[str]) -> bool:
+    """Lower-cased words that are only an office and small words ("national security adviser")."""
+    return all(w in _TITLE_WORDS or w in _STOP for w in words)
+
+
+def is_name(form: str, text: str) -> bool:
+    """Could this string the model wrote be a name of its own in the text? Not an office alone ("National
+    Security Adviser"), not a piece of an abbreviation or compound ("Kenya-U" of "Kenya-U.S.")."""
+    words = form.lower().split()
+    if _office_only(words):
+        return False
+    if is_country(form):
+        return True
+    return any(not re.match(r"[.\w-]", text[m.end(): m.end() + 1]) or text[m.end(): m.end() + 2] == ". "
+               for m in word_pattern(form).finditer(text)) and not (
+        "-" in form and any(len(p) >= 3 and is_country(p) for p in form.split("-")))
+
+
+
+def _pieces(span: str) -> list[str]:
+    """Split a span where a token ends a sentence ("Russia. So") but not after an abbreviation ("U.S.")."""
+    pieces, current = [], []
+    for token in span.split():
+        current.append(token)
+        if token.endswith(".") and len(token) > 3 and "." not in token[:-1] and token.lower() not in _TITLE_WORDS:
+            pieces.append(" ".join(current))
+            current = []
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _sentence_initial(span: str, text: str) -> str:
+    """Drop a sentence-initial word that is not part of the name ("Beyond Ukraine" -> "Ukraine")."""
+    tokens = span.split()
+    if len(tokens) > 1 and bounded(tokens[0].lower(), r"[\w'’]", r"[\w'’]").search(text):
+        return " ".join(tokens[1:])
+    return span
+
+
+def _names_in(span: str, text: str, at: int, sentence_start: bool) -> list[tuple[str, str | None, str | None]]:
+    """The (name, title, country) triples of one capitalized span, cleaned and filtered."""
+    span = span.rstrip(",;:'’")
+    if sentence_start:
+        span = _sentence_initial(span, text)
+    parts = [span]
+    if " and " in span and span.split()[-1].lower().rstrip("s") not in ORG_WORDS:
+        parts = span.split(" and ")  # "Russia and Iran", but "Intelligence and Security Agency" stays whole
+    out = []
+    for piece in [p for part in parts for p in _pieces(part)]:
+        for name, title, owner in _split_span(piece.rstrip(".") if piece.count(".") == 1 else piece, text, at):
+            name = name.strip(",;:'’\"")
+            if name.endswith(".") and name.count(".") == 1:
+                name = name[:-1]
+            if name and _keep(name, sentence_start and name == span.split()[0], text):
+                out.append((name, title, owner))
+    return out
+
+
+def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
+    """Proper names in order of first appearance, titles split off, surnames folded into full names."""
+    found: dict[str, Candidate] = {}
+    for sentence in sentences:
+        if _BYLINE.search(sentence.text):
+            continue  # "X contributed to this report": the outlet's reporters are not actors
+        for hit in _SPAN.finditer(sentence.text):
+            if _AFTER_OUTLET.search(sentence.text, 0, hit.start()) or hit.group().startswith(_OUTLETS):
+                continue  # VOA, "VOA Somali", "VOA's Korean Service": the outlet itself
+            if sentence.text[hit.start() - 1: hit.start()] == "[" and sentence.text[hit.end(): hit.end() + 1] == "]":
+                continue  # "[Anadolu]": a photo credit
+            for name, title, owner in _names_in(hit.group(), text, sentence.start + hit.start(), hit.start() == 0):
+                noun = _GROUP_NOUN.match(sentence.text, hit.end()) if hit.group().endswith(name) else None
+                if noun:
+                    name = f"{name} {noun.group(1)}"
+                current = found.get(name)
+                if current is None:
+                    found[name] = Candidate(name, title, owner)
+                elif (title and not current.title) or (owner and not current.country):
+                    found[name] = Candidate(name, current.title or title, current.country or owner)
+    size = {name: len(name.split()) for name in found}  # counted once: every pair of names is compared
+    out = []
+    for name, k in size.items():
+        if k <= 2 and any(m > k and (n.endswith(" " + name) or (k == 1 and n.startswith(name + " ")))
+                          for n, m in size.items()):
+            continue  # "Lavrov" is "Sergei Lavrov", "Kim" is "Kim Jong Un"
+        if any(_GROUP_NOUN.fullmatch(n[len(name):]) for n in found if n.startswith(name + " ")):
+            continue  # "Village de Dieu" is the "Village de Dieu gang"
+        out.append(found[name])
+    return out[:limit]

@@ -1,0 +1,176 @@
+"""Conflicts: the model's conflicts kept when their sentences report violence, named as those sentences support,
+placed, with the violent events they tell (type, place, date, casualties); the same conflict told twice merged.
+The vocabulary is ``conflicts.yaml``."""
+
+from __future__ import annotations
+
+import re
+
+from ..extraction import EventsPass
+from ..grounding import country_code, date_in, occurs, resolve_date
+from ..rules import alternatives, load
+from ..schema import ActorKind, Conflict, ConflictEvent, EventType
+from .common import Context, dedupe, merge_evidence, places_in, sentence_evidence
+
+_RULES = load("summarizer.normalize", "conflicts.yaml")
+
+
+def _cue(key: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{alternatives(_RULES[key])})\b", re.I)
+
+
+STRONG_VIOLENCE = _cue("strong_violence")
+_HYPOTHETICAL = _cue("hypothetical")
+VIOLENCE_CUE = _cue("violence_cue")
+
+
+def violent(sentence: str) -> bool:
+    """Does a sentence report violence (not a threat of it: "could lead to an all-out war")?"""
+    return STRONG_VIOLENCE.search(sentence) is not None and _HYPOTHETICAL.search(sentence) is None
+
+
+# In order of precedence: a sentence's event is the first type it names.
+_EVENT_TYPES = [(EventType(kind), re.compile(rf"\b(?:{alternatives(words)})\b", re.I))
+                for kind, words in _RULES["event_types"].items()]
+_NUMBER_WORDS = {w: i for i, w in enumerate(_RULES["number_words"])}
+_COUNT = rf"(\d[\d,]*|{alternatives(_NUMBER_WORDS)}|{alternatives(_RULES['vague_counts'])})"
+_KILLED = re.compile(r"kill|dead|died|death toll|left|leaving", re.I), [
+    re.compile(rf"\b(?:killing|killed|kills|left|leaving)\s+(?:at least\s+|more than\s+|about\s+|nearly\s+)?"
+               rf"{_COUNT}\b", re.I),
+    re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+|have been\s+|had been\s+)?(?:killed|dead|died)\b",
+               re.I),
+    re.compile(rf"\bdeath toll\b.*?\b(?:to|of|at)\s+{_COUNT}\b", re.I),
+    re.compile(rf"\bshooting dead\s+{_COUNT}\b", re.I),
+]
+_INJURED = re.compile(r"injur|wound|hurt", re.I), [
+    re.compile(rf"\b{_COUNT}\s+(?:\w+\s+){{0,3}}(?:were\s+|was\s+)?(?:injured|wounded|hurt)\b", re.I),
+    re.compile(rf"\b(?:injuring|wounding)\s+(?:at least\s+|more than\s+)?{_COUNT}\b", re.I),
+]
+
+
+def _number(text: str) -> int | None:
+    low = text.lower().replace(",", "")
+    if low.isdigit():
+        return int(low)
+    return _NUMBER_WORDS.get(low)
+
+
+def _count(rule: tuple[re.Pattern, list[re.Pattern]], sentence: str) -> int | None:
+    gate, patterns = rule
+    if not gate.search(sentence):  # every pattern needs one of the gate's words: one quick scan rules most out
+        return None
+    for pattern in patterns:
+        hit = pattern.search(sentence)
+        if hit and _number(hit.group(1)) is not None:
+            return _number(hit.group(1))
+    return None
+
+_CONFLICT_NOUN = rf"(?:{alternatives(_RULES['conflict_nouns'])})"
+_CONFLICT_WORDS = frozenset(_RULES["conflict_name_generic"])
+_PROPER = r"[A-Z][\w'’.]*(?:-[A-Z][\w'’.]*)*"
+_NAME_BEFORE = re.compile(rf"\b((?:{_PROPER} ){{0,2}}{_PROPER})[ -]{_CONFLICT_NOUN}\b")  # "Russia-Ukraine war"
+_NAME_AFTER = re.compile(rf"\b{_CONFLICT_NOUN} in (?:the )?((?:{_PROPER} ){{0,2}}{_PROPER})")  # "war in Sudan"
+_NOT_A_NAME = frozenset(_RULES["not_a_conflict_name"])
+
+
+def _supported(name: str, cited: str) -> bool:
+    """Is every specific word of a conflict's name (all but the generic "war", "conflict", ...; "civil" counts)
+    in its cited sentences (a demonym counting as its country: "Syrian" for "Syria"), and no country named
+    twice ("Ukraine-Ukraine war")?"""
+    words = [w for w in re.findall(r"[\w'’]+", name) if w.casefold() not in _CONFLICT_WORDS]
+    codes = [country_code(w, fuzzy=False) for w in words]
+    named = [c for c in codes if c]
+    if len(named) != len(set(named)):
+        return False
+    cited_codes = {country_code(w, fuzzy=False) for w in re.findall(r"[A-Z]\w+", cited)} - {None}
+    return all(re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", cited, re.I) or (c and c in cited_codes)
+               for w, c in zip(words, codes, strict=True))
+
+
+def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str | None]:
+    """The name a conflict is given, with a warning unless it is the model's name supported by the conflict's
+    cited sentences. A small model tends to copy the name from the prompt's worked example ("Syrian civil war"
+    for a war in Libya). An unsupported name gives way to the article's own name for the conflict in those
+    sentences ("the Russia-Ukraine war", "fighting in Sudan"), else to "conflict in" the first of
+    ``locations`` (the caller lists the places of its violent sentences first), else it stays, flagged."""
+    name = " ".join(name.split())
+    if name and _supported(name, cited):
+        return name, None
+    found = None
+    for hit in _NAME_BEFORE.finditer(cited):
+        words = hit.group(1).split()
+        while words and words[0].casefold() in _NOT_A_NAME:
+            words = words[1:]
+        if words:
+            found = cited[hit.start(1) + hit.group(1).index(words[0]): hit.end()]
+            break
+    if found is None and (after := _NAME_AFTER.search(cited)):
+        found = after.group()
+    if found is None and locations:
+        found = f"conflict in {locations[0]}"
+    if found is None:
+        return name, f"conflict {name!r}: its cited sentences do not support that name, and give no other"
+    if found.casefold() == name.casefold():
+        return name, None
+    return found, f"conflict {name!r} renamed {found!r}: its cited sentences do not support that name"
+
+
+def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
+    """Conflicts with their places and the violent events their sentences report; duplicates merged."""
+    by_name = ctx.by_name()
+    merged: list[Conflict] = []
+    known_places = ctx.places + [a.name for a in ctx.actors if a.kind == ActorKind.state]
+    for d in drafts.conflicts:
+        struck = {n: violent(ctx.sentence(n)) for n in d.sents}
+        if not any(struck.values()):
+            ctx.warnings.append(
+                f"conflict {d.name!r} dropped: its sentences report no violence (a dispute, not a conflict)")
+            continue
+        where = {n: places_in(ctx.sentence(n), known_places) for n in d.sents}
+        places = dedupe([p for n in d.sents for p in where[n]])
+        violence_places = dedupe([p for n in d.sents if struck[n] for p in where[n]])
+        cited = " ".join(ctx.sentence(n) for n in sorted(set(d.sents)))
+        name, why = conflict_name(d.name, cited, violence_places or places)
+        if why:
+            ctx.warnings.append(why)
+        named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
+        conflict = Conflict(
+            id=f"c{len(merged) + 1}", name=name, locations=dedupe(named + places)[:4],
+            parties=dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name]), status=d.status,
+            events=[e for n in sorted(set(d.sents)) if (e := event_in(ctx, n)) is not None],
+            evidence=sentence_evidence(ctx.article, d.sents),
+        )
+        twin = next((x for x in merged if _same_conflict(x, conflict)), None)
+        if twin is None:
+            merged.append(conflict)
+        else:
+            twin.locations = dedupe([*twin.locations, *conflict.locations])
+            twin.parties = dedupe([*twin.parties, *conflict.parties])
+            told = {x.evidence[0].quote for x in twin.events}
+            twin.events += [e for e in conflict.events if e.evidence[0].quote not in told]
+            twin.evidence = merge_evidence(twin.evidence, conflict.evidence)
+    return merged
+
+
+def event_in(ctx: Context, n: int) -> ConflictEvent | None:
+    """The violent event a sentence reports (type, place, date, casualties), if it reports one."""
+    text = ctx.sentence(n)
+    kind = next((t for t, pattern in _EVENT_TYPES if pattern.search(text)), None)
+    if kind is None:
+        return None
+    places = places_in(text, ctx.places)
+    date_text = date_in(text)
+    return ConflictEvent(
+        type=kind, date_text=date_text, date=resolve_date(date_text, ctx.article.published),
+        location=places[0] if places else None, killed=_count(_KILLED, text), injured=_count(_INJURED, text),
+        evidence=sentence_evidence(ctx.article, [n]),
+    )
+
+
+def _same_conflict(a: Conflict, b: Conflict) -> bool:
+    """One conflict told twice: the same name, the same places, or a shared side fighting in a shared place."""
+    if a.name.casefold() == b.name.casefold():
+        return True
+    la, lb = {x.casefold() for x in a.locations}, {x.casefold() for x in b.locations}
+    return bool(la and la == lb) or bool(la & lb and set(a.parties) & set(b.parties))
+

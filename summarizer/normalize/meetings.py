@@ -1,0 +1,214 @@
+"""Meetings: one per sentence the model cited, completed from that sentence (who really meets, place and its
+country, date, status from the tense, mode, host, topics); the same meeting told twice is merged. The
+vocabulary is ``meetings.yaml``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..extraction import EventsPass
+from ..grounding import date_in, occurs, place_country, resolve_date
+from ..rules import alternatives, load
+from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
+from .common import (
+    DEMONYM_WORD,
+    Context,
+    dedupe,
+    demonym_code,
+    mentions,
+    merge_evidence,
+    places_in,
+    sentence_evidence,
+    spots,
+)
+
+_RULES = load("summarizer.normalize", "meetings.yaml")
+
+
+def _words(key: str) -> str:
+    return alternatives(_RULES[key])
+
+
+def _cue(key: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{_words(key)})\b", re.I)
+
+
+MEETING_CUE = _cue("meeting_cue")
+_PHONE = _cue("phone")
+_VIDEO = _cue("video")
+_MULTI = _cue("multilateral")
+_TOPIC_CUE = _cue("topic_cue")
+_PLANNED = re.compile(alternatives(rf"\b{p}\b" for p in _RULES["planned"]), re.I)
+_ONGOING = re.compile(alternatives(rf"\b{p}\b" for p in _RULES["ongoing"]), re.I)
+_HELD = _cue("held")
+_CONDITIONAL = _cue("conditional")
+_SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
+_SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
+_MEETS_BEFORE = re.compile(rf"\b(?:{_words('meets_before')})\s+(?:\S+\s+){{0,4}}$")
+_OFFICIALS = re.compile(rf"\b([A-Z][a-z]+)\s+(?:{_words('officials')})\b")
+_PAIR_TALKS = re.compile(rf"\b([A-Z][\w.]*?)-([A-Z][\w.]*?)\s+(?:{_words('pair_meeting_nouns')})\b")
+_COMPOUND_TOPIC = re.compile(rf"-[A-Z][\w.]*\s+(?:{_words('compound_topic_nouns')})\b")
+_COMPOUND_WAR = re.compile(rf"\s+(?:{_words('compound_war_nouns')})\b")
+_LOCATION_OF = re.compile(
+    rf"\b(?:{_words('location_prepositions')})\s+(?:the\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*\s*,\s*)?$")
+_PLACE_AFTER_VERB = re.compile(
+    rf"\b(?:{_words('place_verbs')})\b[^.;]{{0,40}}?\b(?:{_words('place_prepositions')})\s+"
+    r"(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
+
+
+def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
+    """One meeting per cited sentence, completed from that sentence; the same meeting told twice is merged."""
+    by_name = ctx.by_name()
+    merged: list[Meeting] = []
+    for sent, d in drafts.meeting_items():
+        text = ctx.sentence(sent)
+        in_text = [a for a in ctx.actors if mentions(a, text)]
+        # The model's names that the sentence mentions, and the people it names: the model often answers with
+        # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
+        if _CONDITIONAL.search(text):
+            ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
+            continue
+        ids_in_text = {a.id for a in in_text}
+        named = [a for w in d.who if (a := by_name.get(w.casefold())) is not None and a.id in ids_in_text]
+        # "U.S.-Ukraine talks": the two sides written as a compound before the meeting word.
+        for pair in _PAIR_TALKS.finditer(text):
+            named += [a for side in pair.groups() if (a := by_name.get(side.casefold())) is not None]
+        # "talks with Ukrainian officials": a state present through its unnamed officials.
+        named += [a for a in in_text if a.kind == ActorKind.state and a.country and any(
+            demonym_code(m.group(1)) == a.country for m in _OFFICIALS.finditer(text))]
+        # "The G7 talks bring together ministers from Britain, Canada, ...": a forum lists its members.
+        bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)]
+        if _MULTI.search(text) and sum(a.kind == ActorKind.state for a in bodies) >= 3:
+            named += bodies
+        people = participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
+        if len(people) < 2:  # a meeting needs two identifiable sides (PLOVER CONSULT)
+            ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
+            continue
+        ids = [a.id for a in people]
+        status = meeting_status(text, d.status)
+        where = _meeting_place(text, ctx)
+        country = place_country(where)
+        host = next((a.id for a in people if country and a.country == country), None)
+        topics = [n for n in _topic_names(text, ctx) if n not in {a.name for a in people} and n != where]
+        date_text = date_in(text)
+        meeting = Meeting(
+            id=f"m{len(merged) + 1}", participants=ids, host=host, visitors=[i for i in ids if host and i != host],
+            location=where, country=country, date_text=date_text,
+            date=resolve_date(date_text, ctx.article.published, future=status == MeetingStatus.planned),
+            status=status, mode=_mode(text, len(ids)), topics=topics,
+            evidence=sentence_evidence(ctx.article, [sent]),
+        )
+        twin = next((x for x in merged if _same_meeting(x, meeting)), None)
+        if twin is None:
+            merged.append(meeting)
+        else:
+            _absorb_meeting(twin, meeting)
+    return merged
+
+
+def meeting_status(text: str, said: MeetingStatus) -> MeetingStatus:
+    """The status the sentence's tense gives (a future or intent cue: planned; a present progressive: ongoing;
+    a past meeting verb: held); the model's answer where the sentence has both or neither."""
+    planned, ongoing, held = (bool(p.search(text)) for p in (_PLANNED, _ONGOING, _HELD))
+    if ongoing and not planned:
+        return MeetingStatus.ongoing
+    if planned != held:
+        return MeetingStatus.planned if planned else MeetingStatus.held
+    return said
+
+
+def _speaks_only(actor: Actor, text: str) -> bool:
+    """Is the actor in this sentence only as the one who reports it ("..., Klingner said")?"""
+    found = spots((actor.name, *actor.aliases), text)
+    return bool(found) and all(
+        _SPEAKS_AFTER.search(text[m.end():]) or _SPEAKS_BEFORE.search(text[: m.start()]) for m in found)
+
+
+def _only_as(actor: Actor, text: str) -> bool:
+    """Is a state in this sentence only as a place ("talks in Jeddah, Saudi Arabia") or as half of a topic
+    ("the Russia-Ukraine war")?"""
+    if actor.kind != ActorKind.state:
+        return False
+    found = spots((actor.name, *actor.aliases), text)
+    return bool(found) and all(
+        _LOCATION_OF.search(text[: m.start()]) or _COMPOUND_TOPIC.match(text, m.end())
+        or re.search(r"[A-Z][\w.]*-$", text[: m.start()]) and _COMPOUND_WAR.match(text, m.end())
+        for m in found)
+
+
+def participants(text: str, named: list[Actor], mentioned: Sequence[Actor] = ()) -> list[Actor]:
+    """Who really meets: the actors the model named and the people the sentence names next to the meeting
+    (not after a topic cue such as "discussed", "on", "about", unless right after "with", "met", "and"); never
+    the source who reports it ("..., Klingner said"), nor a state whose own official is already there
+    ("Lavrov" makes "Russia" redundant)."""
+    cue = _TOPIC_CUE.search(text)
+    cut = cue.start() if cue else len(text)
+
+    def first_mention(actor: Actor) -> int:
+        at = [m.start() for m in spots((actor.name, *actor.aliases), text)]
+        at += [w.start() for w in DEMONYM_WORD.finditer(text)
+               if actor.kind == ActorKind.state and actor.country and demonym_code(w.group()) == actor.country]
+        return min(at, default=len(text))
+
+    extra = [a for a in mentioned if first_mention(a) < cut or _MEETS_BEFORE.search(text[: first_mention(a)])]
+    named = [a for a in {a.id: a for a in [*named, *extra]}.values()
+             if not _speaks_only(a, text) and not _only_as(a, text)]
+    people_countries = {a.country for a in named if a.kind == ActorKind.person and a.country}
+    kept = [
+        a for a in named
+        if a.kind == ActorKind.person
+        or (first_mention(a) < cut and not (a.kind == ActorKind.state and a.country in people_countries))
+    ]
+    return kept if len(kept) >= 2 else named
+
+
+def _meeting_place(text: str, ctx: Context) -> str | None:
+    """Where a meeting sentence places it: the place right after the meeting verb ("met in Cairo"), else the
+    first place-like name of the sentence."""
+    hit = _PLACE_AFTER_VERB.search(text)
+    if hit and (hit.group(1) in ctx.places or place_country(hit.group(1))):
+        return hit.group(1)
+    found = places_in(text, ctx.places)
+    return found[0] if found else None
+
+
+def _topic_names(text: str, ctx: Context) -> list[str]:
+    cue = _TOPIC_CUE.search(text)
+    if not cue:
+        return []
+    tail = text[cue.end():]
+    names = [a.name for a in ctx.actors if a.kind in (ActorKind.state, ActorKind.armed_group) and occurs(a.name, tail)]
+    return dedupe(names + places_in(tail, ctx.places))[:5]
+
+
+def _mode(text: str, n_participants: int) -> MeetingMode:
+    if _PHONE.search(text):
+        return MeetingMode.phone
+    if _VIDEO.search(text):
+        return MeetingMode.video
+    if _MULTI.search(text) or n_participants >= 4:
+        return MeetingMode.multilateral
+    return MeetingMode.in_person
+
+
+def _same_meeting(a: Meeting, b: Meeting) -> bool:
+    """The same meeting told twice: the same sentence text, or the same participants at a compatible place."""
+    if a.evidence[0].quote == b.evidence[0].quote:
+        return True
+    if set(a.participants) != set(b.participants):
+        return False
+    return not (a.location and b.location and a.location.casefold() != b.location.casefold())
+
+
+def _absorb_meeting(into: Meeting, other: Meeting) -> None:
+    into.topics = dedupe([*into.topics, *other.topics])
+    into.location = into.location or other.location
+    into.country = into.country or other.country
+    into.date_text = into.date_text or other.date_text
+    into.date = into.date or other.date
+    into.host = into.host or other.host
+    into.visitors = into.visitors or other.visitors
+    into.evidence = merge_evidence(into.evidence, other.evidence)
+
+
