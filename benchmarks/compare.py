@@ -35,7 +35,6 @@ from summarizer.evaluate import evaluate, load_gold  # noqa: E402
 from summarizer.local import ensure_server  # noqa: E402
 from summarizer.render import eval_table  # noqa: E402
 
-
 SPLITS = {
     "dev": ("eval/gold", ("seeds/dev.jsonl", "seeds/lavrov-cairo.txt")),
     "validation": ("eval/gold-validation", ("seeds/validation.jsonl",)),

@@ -80,7 +80,7 @@ def dev_export(folder: Path) -> Path:
 def updated(readme: str, tables: list[str]) -> str:
     """README text with each query followed by its output."""
     out, last = [], 0
-    for m, table in zip(queries(readme), tables):
+    for m, table in zip(queries(readme), tables, strict=True):
         out.append(readme[last : m.start()])
         out.append(f"```sql\n{m.group('sql')}```\n\n{table}")
         last = m.end()
@@ -108,7 +108,7 @@ def main() -> int:
         README.write_text(new, encoding="utf-8")
         print(f"README.md: wrote {len(tables)} query outputs")
         return 0
-    for m, table in zip(queries(readme), tables):
+    for m, table in zip(queries(readme), tables, strict=True):
         print(m.group("sql") + "\n" + table)
     return 0
 

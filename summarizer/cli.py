@@ -376,10 +376,14 @@ def report(
 def export_(
     results: Annotated[Path, typer.Argument(help="Batch results: a JSONL file written by `summarizer batch`.")],
     # A string, not a Path: Path drops the trailing '/' that marks a folder.
-    output: Annotated[str, typer.Option("-o", "--output", help="A .duckdb file, or a folder (ending in /) for one file per table.")],
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="A .duckdb file, or a folder (ending in /) for one file per table.")],
     # A string checked by the export: a bad value is a one-line error like every other bad input.
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="duckdb, parquet or csv (default: from OUTPUT: .duckdb is a file, a folder takes parquet).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on an unreadable line instead of skipping it.")] = False,
+    format: Annotated[str | None, typer.Option(
+        "--format", "-f", help="duckdb, parquet or csv.",
+        show_default="from OUTPUT: .duckdb is a file, a folder takes parquet")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Fail on an unreadable line instead of skipping it.")] = False,
     verbose: Verbose = 0,
 ) -> None:
     """Event records for analysts: articles, actors, entities, events, event_actors, conflicts, evidence.

@@ -23,7 +23,20 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .names import norm_name, surname
-from .schema import Actor
+from .schema import Actor, ActorKind
+
+
+class ActorLike(Protocol):
+    """What the merging rule reads of an actor: a schema Actor, or an actor row of the export's store."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> list[str]: ...
+    @property
+    def kind(self) -> ActorKind: ...
+    @property
+    def country(self) -> str | None: ...
 
 
 class Document(Protocol):
@@ -36,12 +49,12 @@ class Document(Protocol):
     def item_key(self, item_id: str) -> str: ...
 
 
-def actor_forms(actor: Actor) -> set[str]:
+def actor_forms(actor: ActorLike) -> set[str]:
     """Normalized name and aliases."""
     return {f for f in (norm_name(x) for x in (actor.name, *actor.aliases)) if f}
 
 
-def state_code(actor: Actor) -> str | None:
+def state_code(actor: ActorLike) -> str | None:
     """The ISO code of a state actor (the schema's country: the index reads no pipeline rule)."""
     if actor.kind.value != "state":
         return None
@@ -56,7 +69,7 @@ def same_person(names: set[str], others: set[str]) -> bool:
 class _Clusters:
     """Union-find over actors that refuses to join clusters of different countries or families."""
 
-    def __init__(self, actors: Sequence[Actor]):
+    def __init__(self, actors: Sequence[ActorLike]):
         self.parent = list(range(len(actors)))
         self.countries = [{a.country} if a.country else set() for a in actors]
         self.person = [a.kind.value == "person" for a in actors]
@@ -87,7 +100,7 @@ class _Clusters:
         return True
 
 
-def cluster_actors(actors: Sequence[Actor]) -> list[list[int]]:
+def cluster_actors(actors: Sequence[ActorLike]) -> list[list[int]]:
     """The merging rule: groups of indices into ``actors`` that are one entity. States by ISO code, then shared
     names or aliases, then a lone surname with the one full name it ends (persons only, when unambiguous).
     Groups come in the order of their first actor, each in the actors' order."""
@@ -107,7 +120,7 @@ def cluster_actors(actors: Sequence[Actor]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _merge_surnames(actors: Sequence[Actor], uf: _Clusters) -> None:
+def _merge_surnames(actors: Sequence[ActorLike], uf: _Clusters) -> None:
     """Join a person known only by one word ('Lavrov') to the single cluster whose full name ends with it."""
     ending: dict[str, set[int]] = defaultdict(set)
     for i, a in enumerate(actors):
@@ -125,12 +138,12 @@ def _merge_surnames(actors: Sequence[Actor], uf: _Clusters) -> None:
                 uf.union(owners.pop(), i)
 
 
-def entity_kind(actors: Sequence[Actor]) -> str:
+def entity_kind(actors: Sequence[ActorLike]) -> str:
     """The kind most members of a cluster have."""
     return Counter(a.kind.value for a in actors).most_common(1)[0][0]
 
 
-def entity_name(actors: Sequence[Actor]) -> str:
+def entity_name(actors: Sequence[ActorLike]) -> str:
     """A cluster's name: the fullest name for a person, else the name the articles use most."""
     names = Counter(a.name for a in actors)
     if entity_kind(actors) == "person":
@@ -138,13 +151,13 @@ def entity_name(actors: Sequence[Actor]) -> str:
     return max(names, key=lambda n: (names[n], len(n)))
 
 
-def entity_country(actors: Sequence[Actor]) -> str | None:
+def entity_country(actors: Sequence[ActorLike]) -> str | None:
     """The one country code a cluster's members give, if they agree."""
     codes = {a.country for a in actors if a.country}
     return codes.pop() if len(codes) == 1 else None
 
 
-def entity_forms(actors: Sequence[Actor]) -> list[str]:
+def entity_forms(actors: Sequence[ActorLike]) -> list[str]:
     """Every other surface form of a cluster: names and aliases, in first-seen order, without its name."""
     seen = dict.fromkeys(f for a in actors for f in (a.name, *a.aliases))
     seen.pop(entity_name(actors), None)

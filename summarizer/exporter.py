@@ -46,7 +46,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "actors": [
         ("id", "VARCHAR"), ("article", "VARCHAR"), ("actor", "VARCHAR"), ("entity", "VARCHAR"), ("name", "VARCHAR"),
         ("aliases", "VARCHAR[]"), ("kind", "VARCHAR"), ("sector", "VARCHAR"), ("title", "VARCHAR"),
-        ("country", "VARCHAR"), ("affiliation", "VARCHAR"), ("mentions", "INTEGER"),
+        ("country", "VARCHAR"), ("mentions", "INTEGER"),
     ],
     "entities": [
         ("entity", "VARCHAR"), ("name", "VARCHAR"), ("kind", "VARCHAR"), ("sector", "VARCHAR"), ("country", "VARCHAR"),
@@ -59,7 +59,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("actor1", "VARCHAR"), ("actor1_ref", "VARCHAR"), ("actor1_name", "VARCHAR"), ("actor1_country", "VARCHAR"),
         ("actor1_sector", "VARCHAR"), ("actor2", "VARCHAR"), ("actor2_ref", "VARCHAR"), ("actor2_name", "VARCHAR"),
         ("actor2_country", "VARCHAR"), ("actor2_sector", "VARCHAR"), ("killed", "INTEGER"), ("injured", "INTEGER"),
-        ("topics", "VARCHAR[]"), ("outcome", "VARCHAR"),
+        ("topics", "VARCHAR[]"),
     ],
     "event_actors": [
         ("event", "VARCHAR"), ("article", "VARCHAR"), ("actor", "VARCHAR"), ("entity", "VARCHAR"), ("role", "VARCHAR"),
@@ -201,9 +201,9 @@ class _ArticleRows:
             self.conflict(c)
         return self.rows
 
-    def ref(self, local: str | None) -> str | None:
+    def ref(self, local: str) -> str:
         """The row id of an item of this article: 'article:item'."""
-        return f"{self.id}:{local}" if local else None
+        return f"{self.id}:{local}"
 
     def article(self) -> None:
         doc, s = self.doc, self.doc.summary
@@ -218,7 +218,7 @@ class _ArticleRows:
     def actor(self, a: Actor) -> None:
         self.rows["actors"].append((
             self.ref(a.id), self.id, a.id, None, a.name, list(a.aliases), a.kind.value, self.sectors[a.id], a.title,
-            _country(a), a.affiliation, count_mentions(self.doc.article.text, a),
+            _country(a), count_mentions(self.doc.article.text, a),
         ))
         self.evidence(self.ref(a.id), "actor", a.evidence)
 
@@ -228,7 +228,7 @@ class _ArticleRows:
         self.rows["events"].append((
             event, self.id, m.id, "CONSULT", m.mode.value, None, m.status.value, None, m.location, m.country,
             m.date_text, m.date, self.doc.published, *self.dyad_side(one), *self.dyad_side(two), None, None,
-            list(m.topics), m.outcome,
+            list(m.topics),
         ))
         for local in dict.fromkeys([*m.participants, *m.visitors, *([m.host] if m.host else [])]):
             self.participant(event, local, "host" if local == m.host else "visitor" if local in m.visitors
@@ -251,7 +251,7 @@ class _ArticleRows:
             self.rows["events"].append((
                 event, self.id, item, plover_type(e.type), None, e.type.value, None, conflict, e.location,
                 place_country(e.location), e.date_text, e.date, self.doc.published, *self.dyad_side(one),
-                *self.dyad_side(two), e.killed, e.injured, [], None,
+                *self.dyad_side(two), e.killed, e.injured, [],
             ))
             for local in parties:
                 self.participant(event, local, "side")
@@ -260,7 +260,7 @@ class _ArticleRows:
     def dyad_side(self, local: str | None) -> tuple:
         """An event's actor1 or actor2 columns: entity (linked later), row id, name, country, sector."""
         a = self.actors.get(local) if local else None
-        if a is None:
+        if a is None or local is None:
             return (None, None, None, None, None)
         return (None, self.ref(local), a.name, _country(a), self.sectors[local])
 
@@ -296,8 +296,8 @@ def _create_tables(con) -> None:
 
 def _check_tables(con, where: Path) -> None:
     """An existing store must have this version's tables and columns (or none of them)."""
-    found = con.execute("SELECT table_name, list(column_name ORDER BY ordinal_position) FROM information_schema.columns "
-                        "WHERE table_schema = 'main' GROUP BY table_name").fetchall()
+    found = con.execute("SELECT table_name, list(column_name ORDER BY ordinal_position) "
+                        "FROM information_schema.columns WHERE table_schema = 'main' GROUP BY table_name").fetchall()
     for table, columns in found:
         expected = [c for c, _ in TABLES.get(table, [])]
         if table in TABLES and columns != expected:
@@ -310,7 +310,7 @@ def _insert(con, table: str, rows: list[tuple]) -> None:
     if not rows:
         return
     columns = TABLES[table]
-    values = [list(col) for col in zip(*rows)]
+    values = [list(col) for col in zip(*rows, strict=True)]
     select = ", ".join(f"unnest(${n}::{t}[])" for n, (_, t) in enumerate(columns, 1))
     con.execute(f"INSERT INTO {table} ({', '.join(c for c, _ in columns)}) SELECT {select}", values)
 
@@ -373,7 +373,7 @@ def _link_entities(con) -> None:
     con.execute("UPDATE event_actors SET entity = a.entity FROM actors a WHERE event_actors.actor = a.id")
     con.execute("UPDATE events SET actor1 = a.entity FROM actors a WHERE events.actor1_ref = a.id")
     con.execute("UPDATE events SET actor2 = a.entity FROM actors a WHERE events.actor2_ref = a.id")
-    by_actor = dict(zip(ids, entities))
+    by_actor = dict(zip(ids, entities, strict=True))
     conflicts = con.execute("SELECT id, party_refs FROM conflicts").fetchall()
     if conflicts:
         con.execute("UPDATE conflicts SET parties = m.parties FROM (SELECT unnest($1::VARCHAR[]) AS id, "

@@ -24,11 +24,11 @@ import hashlib
 import itertools
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlparse
 
 from jinja2 import Environment, PackageLoader
@@ -426,7 +426,7 @@ def actor_index(merged: Sequence[MergedActor]) -> list[dict]:
     """Rows of the actor index."""
     return [{"key": m.key, "name": m.name, "forms": m.forms, "kind": m.kind, "country": m.country,
              "mentions": m.mentions, "also": m.member_keys,
-             "articles": [{"anchor": d.anchor, "title": d.title, "ident": d.ident} for d in m.docs]}
+             "articles": [{"anchor": d.anchor, "title": d.title, "ident": d.ident} for d in cast("list[Doc]", m.docs)]}
             for m in merged]
 
 

@@ -186,7 +186,7 @@ def test_masked_view_keeps_numbers_and_offsets_and_hides_the_instruction():
     assert [f.number for f in flags] == [4, 5, 6]
     assert len(warnings) == 1 and "(sentences 4, 5, 6)" in warnings[0]
     assert len(view.text) == len(article.text) and len(view.sentences) == len(article.sentences)
-    for before, after in zip(article.sentences, view.sentences):
+    for before, after in zip(article.sentences, view.sentences, strict=True):
         assert after.number == before.number and after.start == before.start
         assert view.text[after.start:after.end] == after.text
         if before.number in (4, 5, 6):
