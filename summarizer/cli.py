@@ -221,13 +221,16 @@ def serve(
         serve_forever(config.resolve(model_path=model_path), port=port)
 
 
-DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt")]
+DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt"), Path("seeds/validation.jsonl")]
+DEFAULT_GOLD = [Path("eval/gold"), Path("eval/gold-validation")]
 
 
 @app.command("eval")
 @with_model_options
 def eval_(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold <id>.json files.")],
+    gold_dirs: Annotated[list[Path] | None, typer.Argument(
+        help="Folders of gold <id>.json files, one per split, scored side by side.",
+        show_default=", ".join(str(p) for p in DEFAULT_GOLD))] = None,
     predictions: Annotated[Path | None, typer.Option(
         "--predictions", "-p",
         help="Saved summaries (folder of <id>.json or JSONL) to score instead of running the model.")] = None,
@@ -240,26 +243,44 @@ def eval_(
     *,
     model_options: dict[str, Any],
 ) -> None:
-    """Score summaries against gold annotations: P/R/F1 for actors, meetings and conflicts."""
+    """Score summaries against gold annotations: P/R/F1 for actors, meetings and conflicts, per split (dev, the
+    split rules are tuned on, and validation, which they never are) and side by side."""
     from .article import Article, read_articles
     from .evaluate import evaluate, load_gold, load_predictions
-    from .render import eval_table
+    from .render import eval_table, splits_table
 
     _logging(verbose)
     with errors_as_exit():
-        gold = load_gold(gold_dir)
+        dirs = gold_dirs or [d for d in DEFAULT_GOLD if d.is_dir()]
+        if not dirs:
+            raise InputError("no gold folder given and none of the default ones here: pass GOLD_DIR")
+        splits = {_split_name(d): load_gold(d) for d in dirs}
         texts: dict[str, Article] = {}
-        for source in articles or DEFAULT_ARTICLES:
+        for source in articles or [p for p in DEFAULT_ARTICLES if p.exists()]:
             texts.update((a.id, a) for a in read_articles(source) if a.id is not None)
+        every = {k: v for gold in splits.values() for k, v in gold.items()}
         if predictions is not None:
             preds = load_predictions(predictions)
         else:
-            preds = _run_for_eval(gold, texts, save, model_options)
-        report = evaluate(gold, preds, {k: a.text for k, a in texts.items()})
-        Console(width=None if sys.stdout.isatty() else 160).print(eval_table(report))
+            preds = _run_for_eval(every, texts, save, model_options)
+        reports = {name: evaluate(gold, preds, {k: a.text for k, a in texts.items()}) for name, gold in splits.items()}
+        console = Console(width=None if sys.stdout.isatty() else 160)
+        for name, report in reports.items():
+            console.print(f"[bold]{name}[/]")
+            console.print(eval_table(report))
+        if len(reports) > 1:
+            console.print(splits_table(reports))
         if json_out:
-            json_out.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
+            data = {name: r.as_dict() for name, r in reports.items()}
+            json_out.write_text(json.dumps(data if len(data) > 1 else next(iter(data.values())), indent=2),
+                                encoding="utf-8")
             stderr.print(f"wrote {json_out}")
+
+
+def _split_name(gold_dir: Path) -> str:
+    """'dev' for eval/gold, 'validation' for eval/gold-validation, else the folder's name."""
+    name = gold_dir.resolve().name
+    return {"gold": "dev", "gold-validation": "validation"}.get(name, name)
 
 
 def _run_for_eval(gold: dict, texts: dict, save: Path | None, options: dict[str, Any]) -> dict:

@@ -230,3 +230,19 @@ def eval_table(report) -> Table:
         row(a)
     row(report.total(), style="bold")
     return table
+
+
+def splits_table(reports: dict) -> Table:
+    """Several evaluation reports side by side (dev and validation): one row per split, its overall scores."""
+    table = Table(title="Splits side by side (relaxed matching)", title_justify="left")
+    for col in ("split", "articles", "actors P/R/F1", "meetings P/R/F1", "conflicts P/R/F1", "mean F1",
+                "status acc", "verbatim", "median s"):
+        table.add_column(col, justify="right" if col != "split" else "left")
+    for name, report in reports.items():
+        t = report.total()
+        status = f"{t.status_right / t.status_total:.2f}" if t.status_total else "-"
+        verbatim = f"{t.quotes_verbatim / t.quotes_total:.2f}" if t.quotes_total else "-"
+        table.add_row(name, str(len(report.articles)), *(f"{c.precision:.2f}/{c.recall:.2f}/{c.f1:.2f}"
+                                                          for c in (t.actors, t.meetings, t.conflicts)),
+                      f"{t.mean_f1:.2f}", status, verbatim, f"{t.seconds:.0f}" if t.seconds is not None else "-")
+    return table

@@ -121,3 +121,24 @@ def test_eval_command_scores_saved_outputs(tmp_path):
     scores = json.loads(out.read_text())
     assert scores["overall"]["actors"]["tp"] == 2
     assert scores["overall"]["evidence_verbatim"] == pytest.approx(0.8, abs=1e-3)
+
+
+def test_eval_command_scores_two_splits_side_by_side(tmp_path):
+    """dev and validation scored in one run: a table per split, then one row per split side by side."""
+    dev, validation = tmp_path / "gold", tmp_path / "gold-validation"
+    for folder, ident in ((dev, "x"), (validation, "y")):
+        folder.mkdir()
+        (folder / f"{ident}.json").write_text(json.dumps(dict(GOLD, id=ident)))
+    (tmp_path / "articles.jsonl").write_text("".join(json.dumps({"id": i, "text": TEXT}) + "\n" for i in "xy"))
+    # the validation article's prediction is missing: it scores as empty, so the two splits differ
+    (tmp_path / "preds.jsonl").write_text(json.dumps({"id": "x", "summary": PRED}) + "\n")
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["eval", str(dev), str(validation), "-p", str(tmp_path / "preds.jsonl"), "-a",
+                                      str(tmp_path / "articles.jsonl"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Splits side by side" in result.stdout
+    side = result.stdout[result.stdout.index("Splits side by side"):]
+    assert "dev" in side and "validation" in side
+    scores = json.loads(out.read_text())
+    assert set(scores) == {"dev", "validation"}
+    assert scores["dev"]["overall"]["actors"]["tp"] == 2 and scores["validation"]["overall"]["actors"]["tp"] == 0
