@@ -227,6 +227,50 @@ def test_kill_minus_nine_then_rerun_loses_and_duplicates_nothing(answers, tmp_pa
     assert "already done" in result.stderr and f"{done_before} already done" in result.stderr
 
 
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_cpu_workers_end_with_a_killed_batch(answers, tmp_path):
+    """A batch big enough for a pool of CPU worker processes is SIGKILLed: its workers do not outlive it."""
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records(60))
+    out = tmp_path / "results.jsonl"
+    with stub_server.StubLLMServer(answers, latency=0.15) as server:
+        env = {**os.environ, **env_for(server.base_url)}
+        proc = subprocess.Popen([sys.executable, "-c", "from summarizer.cli import main; main()", "batch", str(src),
+                                 "-o", str(out), "-c", "4"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 8):
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    assert len(workers) >= 2, f"no pool of worker processes under the batch: {workers}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists() and "(Z)" not in _state(w)]
+    assert not alive, f"worker processes outlived the killed batch: {alive}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return "(" + Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] + ")"
+    except OSError:
+        return "(gone)"
+
+
 def test_torn_last_line_and_error_records_are_redone_from_the_cache(stub, tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", seed_records(4))
     out = tmp_path / "results.jsonl"
@@ -373,16 +417,27 @@ def test_the_library_leaves_the_garbage_collector_alone(stub):
         gc.unfreeze()
 
 
-def test_cpu_steps_in_worker_processes_give_the_same_summaries(tmp_path):
+def test_a_cpu_pool_starts_no_process_for_a_batch_served_from_the_cache(stub, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records(2))
+    summarize_many([str(src)], tmp_path / "one.jsonl", settings=settings_for(stub.base_url), cpu_processes=0)
+    pool = CpuPool(2)
+    again = summarize_many([str(src)], tmp_path / "two.jsonl", settings=settings_for(stub.base_url), cpu_executor=pool)
+    assert again.cached == 2 and pool.pool is None and pool.offloaded == 0
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_cpu_steps_in_worker_processes_give_the_same_summaries(tmp_path, start_method):
     """Once its processes have started, a CpuPool runs the pipeline's CPU-bound steps (name finding, grounding,
     normalization) in them; the summaries are the same as with the steps on the event loop. Every dev article,
-    each answered with its own recorded answers."""
+    each answered with its own recorded answers. Workers forked (with the tables loaded) or spawned (started
+    afresh, as where forking is not safe)."""
     answers = stub_server.ArticleAnswers(sorted((CASSETTES / "dev").glob("*.yaml")))
     dev = str(SEEDS / "dev.jsonl")
     with stub_server.StubLLMServer(answers) as server:
         settings = settings_for(server.base_url)
-        pool = CpuPool(2)
+        pool = CpuPool(2, start_method=start_method)
         try:
+            assert pool.submit(sum, [1, 2]).result() == 3, "the first call starts the processes and runs inline"
             deadline = time.monotonic() + 120
             while not pool.ready and time.monotonic() < deadline:
                 time.sleep(0.1)

@@ -110,7 +110,9 @@ async def _run_asyncio(items: Iterator[Item], results: Results, summary: RunSumm
     from ..pipeline import Summarizer
 
     cache = ResultCache() if opts.cache else None
-    processes = opts.cpu_processes if opts.cpu_processes is not None else default_processes(summary.concurrency, summary.inputs)
+    processes = opts.cpu_processes
+    if processes is None:
+        processes = default_processes(summary.concurrency, summary.inputs)
     executor = opts.cpu_executor or (CpuPool(processes) if processes else None)
     try:
         with Summarizer(settings, progress=lambda stage: log.debug("%s", stage), executor=executor) as summarizer:
