@@ -76,7 +76,7 @@ def parse_line(line: str) -> dict:
     """A line as a JSON object."""
     try:
         record = json.loads(line)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise Unreadable("malformed_json", f"not valid JSON ({err.msg} at column {err.colno})") from None
     if not isinstance(record, dict):
         raise Unreadable("not_a_record", f"expected a JSON object, got {type(record).__name__}")
@@ -103,7 +103,9 @@ def record_ok(record: dict, rid: str | None = None) -> bool:
 
 def record_error(record: dict) -> tuple[str, str]:
     """The reason and message of an error record ('unknown' and '' where they are missing)."""
-    error = record.get("error") if isinstance(record.get("error"), dict) else {}
+    error = record.get("error")
+    if not isinstance(error, dict):
+        error = {}
     return str(error.get("reason") or "unknown"), str(error.get("message") or "")
 
 

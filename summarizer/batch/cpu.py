@@ -1,7 +1,7 @@
 """The articles' CPU-bound steps (name finding, grounding, normalization) in worker processes.
 
 The asyncio engine waits on the model for ``concurrency`` articles at once; if each article's CPU work also ran on
-its event loop, answers that arrive together would queue behind it. A :class:`CpuPool` runs that work in spawned
+its event loop, answers that arrive together would queue behind it. A :class:`CpuPool` runs that work in worker
 processes instead (the pipeline's :meth:`~summarizer.pipeline.Summarizer._cpu` hands it over), so the event loop
 only waits on I/O.
 
@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 #: At most this many worker processes by default (each holds the package and its tables, about 150 MB).
 MAX_DEFAULT_PROCESSES = 8
-#: No pool by default for fewer articles: starting a worker costs seconds of CPU (imports, tables), more than
-#: the CPU steps of a few dozen articles (benchmarks/batch_bench.py --new-names measures them).
+#: No pool by default for fewer articles: there is little to overlap, and a spawned worker costs seconds of CPU
+#: to start (imports, tables), more than the CPU steps of a few dozen articles (batch_bench.py --new-names).
 MIN_DEFAULT_ARTICLES = 50
 
 
@@ -70,7 +70,7 @@ def safe_start_method() -> str:
 
 
 class CpuPool(concurrent.futures.Executor):
-    """A pool of spawned worker processes, started by the first call (a batch served from the cache starts none),
+    """A pool of worker processes, started by the first call (a batch served from the cache starts none),
     that runs work inline until its processes have started, then in them; inline again, with a warning, if the
     pool breaks (a worker killed) or cannot start."""
 
@@ -106,8 +106,9 @@ class CpuPool(concurrent.futures.Executor):
     def _one_started(self, future: concurrent.futures.Future) -> None:
         if future.cancelled():
             return
-        if future.exception() is not None:
-            self._break(future.exception())
+        err = future.exception()
+        if err is not None:
+            self._break(err)
             return
         with self._lock:
             self._waiting -= 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from ..article import Article
 from ..errors import (
@@ -45,7 +46,7 @@ class Worker:
         template = summarizer.template
         self.requests_per_article = 1 if template.strategy == "single" else 2
         self.key_parts = dict(model=summarizer.settings.model, template=template.name, template_version=template.version)
-        self._http = None
+        self._http: Any = None  # an httpx2.AsyncClient once a URL is fetched
 
     async def process(self, item: Item) -> Outcome:
         """The record of one item. Fatal errors (authentication, configuration) come back as ``Outcome.fatal``."""
@@ -56,7 +57,7 @@ class Worker:
         except InputError as err:
             return self._failed(item, err)
         key = cache_key(article, **self.key_parts) if self.cache is not None else None
-        if key is not None and not self.refresh:
+        if self.cache is not None and key is not None and not self.refresh:
             hit = self.cache.get(key)
             if hit is not None:
                 return Outcome(item.id, ok_line(item.id, item.source, article, relabel(hit, article)), True, cached=True)
@@ -82,7 +83,7 @@ class Worker:
         finally:
             self._settle(article, estimate, used)
         summary_json = summary.model_dump_json()
-        if key is not None:
+        if self.cache is not None and key is not None:
             self.cache.put(key, summary_json)
         return Outcome(item.id, ok_line(item.id, item.source, article, summary_json), True, usage=used)
 
@@ -114,7 +115,7 @@ class Worker:
             import httpx2
 
             self._http = httpx2.AsyncClient(follow_redirects=True, timeout=FETCH_TIMEOUT, headers={"user-agent": USER_AGENT})
-        return await afetch_url(item.url, self._http, max_chars=self.summarizer.settings.max_chars)
+        return await afetch_url(item.url or "", self._http, max_chars=self.summarizer.settings.max_chars)
 
     async def aclose(self) -> None:
         if self._http is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -33,10 +34,10 @@ def locate(text: str, ev: Evidence) -> tuple[int, int] | None:
     return (at, at + len(ev.quote)) if at >= 0 else None
 
 
-def doc_items(doc: Doc) -> list[tuple[str, str, object]]:
+def doc_items(doc: Doc) -> list[tuple[str, str, Any]]:
     """Every item of a document as (page key, type, item): actors, meetings, conflicts and their events."""
     s = doc.summary
-    items: list[tuple[str, str, object]] = [(doc.item_key(a.id), "actor", a) for a in s.actors]
+    items: list[tuple[str, str, Any]] = [(doc.item_key(a.id), "actor", a) for a in s.actors]
     items += [(doc.item_key(m.id), "meeting", m) for m in s.meetings]
     for c in s.conflicts:
         items.append((doc.item_key(c.id), "conflict", c))

@@ -21,7 +21,7 @@ def event_label(e: ConflictEvent, *, dated: bool = True) -> str:
     if e.location:
         bits.append(e.location)
     if dated and (e.date or e.date_text):
-        bits.append(e.date.isoformat() if e.date else e.date_text)
+        bits.append(e.date.isoformat() if e.date else str(e.date_text))
     if e.killed is not None:
         bits.append(f"{e.killed} killed")
     if e.injured is not None:

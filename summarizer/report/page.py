@@ -32,6 +32,7 @@ def _env() -> Environment:
 
 def _asset(env: Environment, name: str) -> str:
     """A CSS or JS file inlined as is (not parsed as a template)."""
+    assert env.loader is not None  # _env() gives every environment its loader
     return env.loader.get_source(env, name)[0]
 
 
@@ -46,8 +47,10 @@ def script_json(data: object) -> Markup:
 
 def _labels(docs: Sequence[Doc], merged: Sequence[MergedActor]) -> dict[str, dict]:
     """Key -> label and type, for the selection bar."""
-    labels = {key: {"label": item_label(d, kind, item), "type": kind, "article": d.title}
-              for d in docs for key, kind, item in doc_items(d)}
+    labels: dict[str, dict[str, str | None]] = {
+        key: {"label": item_label(d, kind, item), "type": kind, "article": d.title}
+        for d in docs for key, kind, item in doc_items(d)
+    }
     for m in merged:
         labels[m.key] = {"label": f"Actor: {m.name} ({len(m.docs)} article(s), {m.mentions} mentions)",
                          "type": "actor", "article": None}
