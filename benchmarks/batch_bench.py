@@ -13,13 +13,24 @@ injected 429 and 500 answers, checked for completeness (every article summarized
 It also measures the pipeline alone (one article after another) and the batch layer alone (the pipeline replaced
 by a wait of the requests' latency returning the summary it made), which tells the two costs apart.
 It prints figures; it asserts nothing (targets: >= 0.9 of ideal at concurrency 32, <= 5 ms CPU per article).
+
+    python benchmarks/batch_bench.py --varied -n 320 --latency 1.5 --concurrency 32 --runs 3 --throughput-only
+    python benchmarks/batch_bench.py --varied -n 320 --latency 1.5 --concurrency 32 --runs 3 --throughput-only --cpu-ms 100
+
+``--varied`` cycles through the 12 dev articles (seeds/dev.jsonl), each answered with its own recorded answers
+(cassettes/dev/<id>.yaml; the stub matches a request to its article by title), instead of repeating the seed.
+``--cpu-ms`` adds that much busy CPU to each article's CPU step (name finding; benchmark only: it stands for a
+heavier stage such as a real NER), wherever that step runs: on the event loop, or in the batch's worker processes.
+``--runs`` repeats each throughput run and prints the median.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -31,21 +42,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.article import read_text_file  # noqa: E402
-from summarizer.batch import summarize_many  # noqa: E402
+from summarizer.article import (
+    read_articles,  # noqa: E402
+    read_text_file,  # noqa: E402
+)
+from summarizer.batch import BatchOptions, summarize_many  # noqa: E402
 from summarizer.config import LOCAL_MODEL_NAME, Settings  # noqa: E402
 
 CASSETTE = ROOT / "cassettes" / "seed-lavrov-cairo.yaml"
 ARTICLE = ROOT / "seeds" / "lavrov-cairo.txt"  # the article the cassette recorded (--article changes both)
+DEV_ARTICLES = ROOT / "seeds" / "dev.jsonl"
+DEV_CASSETTES = ROOT / "cassettes" / "dev"
 REQUESTS_PER_ARTICLE = 2
+CPU_MS = 0.0  # --cpu-ms: extra busy CPU per article in its CPU step
+VARIED = False  # --varied: the dev articles in turn instead of the seed article again and again
 
 
 class StubProcess:
     """benchmarks/stub_server.py in a child process; its request counts come back when it stops."""
 
-    def __init__(self, cassette: Path, latency: float, errors: float = 0.0):
+    def __init__(self, cassette: Path | list[Path], latency: float, errors: float = 0.0):
+        cassettes = [str(c) for c in (cassette if isinstance(cassette, list) else [cassette])]
         self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("stub_server.py")), "--cassette", str(cassette),
+            [sys.executable, str(Path(__file__).with_name("stub_server.py")), "--cassette", *cassettes,
              "--latency", str(latency), "--errors", str(errors)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
@@ -77,11 +96,55 @@ def distinct(text: str, i: int) -> str:
 
 
 def write_articles(path: Path, n: int) -> None:
-    """The benchmark's article n times under distinct ids, as JSONL."""
-    article = read_text_file(ARTICLE)
+    """The benchmark's article n times under distinct ids (or, with --varied, the dev articles in turn), as JSONL."""
+    articles = list(read_articles(DEV_ARTICLES)) if VARIED else [read_text_file(ARTICLE)]
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
+            article = articles[i % len(articles)]
             fh.write(json.dumps({"id": f"bench-{i:05d}", "text": distinct(article.text, i), "title": article.title}) + "\n")
+
+
+def stub_cassettes(cassette: Path) -> Path | list[Path]:
+    """What the stub answers from: the one cassette, or with --varied every dev article's."""
+    return sorted(DEV_CASSETTES.glob("*.yaml")) if VARIED else cassette
+
+
+def burning(fn, seconds: float):
+    """``fn`` after ``seconds`` of busy CPU in the calling thread."""
+
+    @functools.wraps(fn)
+    def burn_then(*args, **kwargs):
+        end = time.thread_time() + seconds
+        while time.thread_time() < end:
+            pass
+        return fn(*args, **kwargs)
+
+    burn_then.burns = True
+    return burn_then
+
+
+def install_cpu_cost(ms: float) -> None:
+    """Make the pipeline's name finding (once per article part; the dev articles have one) cost ``ms`` more CPU, in
+    this process. Also the initializer of the batch's CPU worker processes (see run())."""
+    from summarizer import pipeline
+
+    if ms and not getattr(pipeline.name_candidates, "burns", False):
+        pipeline.name_candidates = burning(pipeline.name_candidates, ms / 1000)
+
+
+def batch_extra(concurrency: int, n: int) -> dict:
+    """Extra batch options: with --cpu-ms, the CPU worker processes (if this version of the batch has them) must
+    burn too, so they get an initializer that installs the cost."""
+    if not CPU_MS:
+        return {}
+    install_cpu_cost(CPU_MS)  # where the CPU step runs on the event loop
+    if "cpu_executor" not in BatchOptions.__dataclass_fields__:
+        return {}
+    from summarizer.batch import CpuPool
+    from summarizer.batch.cpu import default_processes
+
+    processes = default_processes(concurrency, n)
+    return {"cpu_executor": CpuPool(processes, initializer=install_cpu_cost, initargs=(CPU_MS,))} if processes else {}
 
 
 def run(base_url: str, n: int, concurrency: int, workdir: Path, tag: str) -> dict:
@@ -89,13 +152,26 @@ def run(base_url: str, n: int, concurrency: int, workdir: Path, tag: str) -> dic
     src, out = workdir / f"{tag}.jsonl", workdir / f"{tag}-results.jsonl"
     write_articles(src, n)
     settings = bench_settings(base_url)
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    summary = summarize_many([str(src)], out, settings=settings, concurrency=concurrency, cache=False, progress=False)
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    cpu0, wall0 = _cpu_seconds(), time.perf_counter()
+    extra = batch_extra(concurrency, n)  # a pool is started inside the timing, as the batch's own would be
+    try:
+        summary = summarize_many([str(src)], out, settings=settings, concurrency=concurrency, cache=False,
+                                 progress=False, **extra)
+    finally:
+        if "cpu_executor" in extra:
+            extra["cpu_executor"].shutdown()
+    wall, cpu = time.perf_counter() - wall0, _cpu_seconds() - cpu0
     ids = Counter(json.loads(line)["id"] for line in out.read_text().splitlines())
     return dict(n=n, concurrency=concurrency, wall=wall, cpu=cpu, ok=summary.ok, failed=summary.failed,
                 failures=dict(summary.failures), records=sum(ids.values()), distinct=len(ids),
                 duplicates=sum(c - 1 for c in ids.values()), requests=summary.requests)
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (the batch's worker processes, once it has
+    shut them down; the stub server ends last, so it is not counted)."""
+    t = os.times()
+    return time.process_time() + t.children_user + t.children_system
 
 
 def warm_up(base_url: str, workdir: Path) -> str:
@@ -215,8 +291,24 @@ def new_names_cpu() -> tuple[float, float]:
     return 1000 * statistics.median(firsts), 1000 * statistics.median(seconds)
 
 
+def throughput(base_url: str, args: argparse.Namespace, workdir: Path) -> None:
+    """Only the throughput runs: each concurrency ``--runs`` times, every run and the median of the share of ideal."""
+    print(f"{'concurrency':>11} {'articles':>8} {'run':>4} {'wall s':>8} {'ideal s':>8} {'of ideal':>8} "
+          f"{'CPU ms/art':>10} {'ok':>5} {'failed':>6}")
+    for c in args.concurrency:
+        n = args.n
+        ideal = n * REQUESTS_PER_ARTICLE * args.latency / c
+        shares = []
+        for k in range(1, args.runs + 1):
+            r = run(base_url, n, c, workdir, f"c{c}-{k}")
+            shares.append(ideal / r["wall"])
+            print(f"{c:>11} {n:>8} {k:>4} {r['wall']:>8.1f} {ideal:>8.1f} {ideal / r['wall']:>8.2f} "
+                  f"{1000 * r['cpu'] / n:>10.1f} {r['ok']:>5} {r['failed']:>6}", flush=True)
+        print(f"{c:>11} {n:>8} {'median':>4} {'':>8} {ideal:>8.1f} {statistics.median(shares):>8.2f}", flush=True)
+
+
 def main() -> None:
-    global ARTICLE
+    global ARTICLE, CPU_MS, VARIED
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="Articles per run.")
     parser.add_argument("--latency", type=float, default=0.5, help="Stub latency per request, seconds.")
@@ -231,8 +323,18 @@ def main() -> None:
     parser.add_argument("--layer-only", action="store_true", help="Only the batch layer's runs (quick).")
     parser.add_argument("--new-names", action="store_true",
                         help="Only the CPU per article with names met for the first time and again (quick).")
+    parser.add_argument("--varied", action="store_true",
+                        help="The 12 dev articles in turn, each answered with its own recorded answers.")
+    parser.add_argument("--cpu-ms", type=float, default=0.0,
+                        help="Extra busy CPU per article in its CPU step (name finding), milliseconds.")
+    parser.add_argument("--runs", type=int, default=1, help="Throughput runs per concurrency (the median is printed).")
+    parser.add_argument("--freeze-heap", action="store_true",
+                        help="After the warm-up, exempt every object alive from garbage collection (gc.freeze), as a "
+                             "host application may; measures whether that still pays.")
+    parser.add_argument("--throughput-only", action="store_true",
+                        help="Only the throughput runs (no pipeline-alone, library floor, batch layer or errors runs).")
     args = parser.parse_args()
-    ARTICLE = args.article
+    ARTICLE, CPU_MS, VARIED = args.article, args.cpu_ms, args.varied
     logging.basicConfig(level=logging.ERROR)
     if not args.cassette.is_file():
         raise SystemExit(f"missing {args.cassette}: record it first (SUMMARIZER_RECORD=1 pytest tests/test_cassettes.py)")
@@ -242,11 +344,21 @@ def main() -> None:
         print(f"CPU per article over the 12 dev articles (median; one at a time, each with its own client): "
               f"{first:.1f} ms the first time the names are met, {again:.1f} ms the second time, ratio {first / again:.1f}")
         return
+    source = "the 12 dev articles in turn, each with its own answers" if VARIED else f"answers from {args.cassette.name}"
     print(f"batch benchmark: stub latency {args.latency * 1000:.0f} ms, {REQUESTS_PER_ARTICLE} requests per article, "
-          f"answers from {args.cassette.name}, cache off")
-    with tempfile.TemporaryDirectory() as tmp, StubProcess(args.cassette, args.latency) as stub:
+          f"{source}, cache off" + (f", +{CPU_MS:.0f} ms CPU per article" if CPU_MS else ""))
+    with tempfile.TemporaryDirectory() as tmp, StubProcess(stub_cassettes(args.cassette), args.latency) as stub:
         workdir = Path(tmp)
         made = warm_up(stub.base_url, workdir)
+        if args.freeze_heap:
+            import gc
+
+            gc.collect()
+            gc.freeze()
+            print(f"heap frozen after the warm-up: {gc.get_freeze_count():,} objects")
+        if args.throughput_only:
+            throughput(stub.base_url, args, workdir)
+            return
         print(f"pipeline alone (no batch layer, one article after another): "
               f"{1000 * pipeline_cpu(stub.base_url, 10):.1f} ms CPU per article")
         print(f"the two requests alone (instructor, openai, httpx2; no grounding, no normalization): "

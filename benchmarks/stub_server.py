@@ -14,6 +14,10 @@ In a test (a thread of this process)::
 As a process (what the benchmark does; prints ``listening URL`` and serves until stdin closes or a signal)::
 
     python benchmarks/stub_server.py --cassette cassettes/seed-lavrov-cairo.yaml --latency 0.5 --errors 0.1
+
+With several cassettes (``--cassette cassettes/dev/*.yaml``), each request is answered from the cassette of the
+article it is about (the ``Title:`` line of its first user message), so a batch of different articles gets each
+article's own answers.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import sys
 import threading
 from collections import Counter
@@ -73,6 +78,41 @@ class CassetteAnswers:
         if step not in self.by_step:
             step = next(iter(self.by_step))
         return step, self.by_step[step]
+
+
+_TITLE = re.compile(r"^Title: (.+)$", re.M)
+
+
+def title_of(messages: list[dict]) -> str | None:
+    """The article title a conversation shows (``Title: ...`` in its first user message), if any."""
+    for message in messages:
+        if message.get("role") == "user":
+            content = message.get("content")
+            match = _TITLE.search(content if isinstance(content, str) else json.dumps(content))
+            return match.group(1).strip() if match else None
+    return None
+
+
+class ArticleAnswers:
+    """Several cassettes, one per article: each request is answered from the cassette whose recorded
+    conversation shows the same article title (the first cassette when none does)."""
+
+    def __init__(self, paths: list[str | Path]):
+        self.by_title: dict[str | None, CassetteAnswers] = {}
+        for path in paths:
+            answers = CassetteAnswers(path)
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            body = data["interactions"][0]["request"].get("body") or "{}"
+            messages = json.loads(body if isinstance(body, str) else body.get("string", "{}")).get("messages", [])
+            self.by_title.setdefault(title_of(messages), answers)
+        self.first = next(iter(self.by_title.values()))
+
+    def answer(self, request_body: bytes) -> tuple[str | None, bytes]:
+        try:
+            title = title_of(json.loads(request_body).get("messages", []))
+        except ValueError:
+            title = None
+        return self.by_title.get(title, self.first).answer(request_body)
 
 
 class StubLLMServer:
@@ -183,7 +223,8 @@ class StubLLMServer:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    server = StubLLMServer(CassetteAnswers(args.cassette), latency=args.latency, errors=args.errors,
+    answers = CassetteAnswers(args.cassette[0]) if len(args.cassette) == 1 else ArticleAnswers(args.cassette)
+    server = StubLLMServer(answers, latency=args.latency, errors=args.errors,
                            retry_after=args.retry_after, seed=args.seed, port=args.port)
     await server.start()
     print(f"listening {server.base_url}", flush=True)
@@ -195,7 +236,8 @@ async def _serve(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cassette", required=True, help="A vcrpy cassette with the recorded exchanges.")
+    parser.add_argument("--cassette", required=True, nargs="+",
+                        help="A vcrpy cassette with the recorded exchanges; several: one per article, matched by title.")
     parser.add_argument("--latency", type=float, default=0.5, help="Seconds before each answer.")
     parser.add_argument("--errors", type=float, default=0.0, help="Share of requests answered 429 or 500 (0..1).")
     parser.add_argument("--retry-after", default="1", help="Retry-After of the 429 answers, in seconds.")

@@ -302,7 +302,7 @@ def _run_for_eval(gold: dict, texts: dict, save: Path | None, options: dict[str,
     return preds
 
 
-# --- batch: many articles to a resumable JSONL file (summarizer/batch.py) ----------------------------------------
+# --- batch: many articles to a resumable JSONL file (summarizer/batch/) ----------------------------------------
 
 
 class Engine(str, Enum):
@@ -356,7 +356,7 @@ def batch(
         raise typer.Exit(1)
 
 
-# --- report: one self-contained HTML file from batch results (summarizer/report.py) ---------------------------
+# --- report: one self-contained HTML file from batch results (summarizer/report/) ---------------------------
 
 
 @app.command()

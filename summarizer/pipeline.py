@@ -3,11 +3,17 @@
 The conversation for one article is ordered for llama.cpp's prefix cache: the fixed system text, then the
 numbered article with the first request, then each later request appended after the model's previous answer,
 so every pass re-reads nothing it has already read.
+
+The CPU-bound steps between the calls (name finding, grounding, normalization) are plain functions of picklable
+values (:func:`_find_names`, :func:`_actors_for_events`, :func:`_assemble`, :func:`_from_single`): a Summarizer given
+an ``executor`` (a process pool: the batch job's) runs them there, so that its event loop only waits on I/O;
+without one they run inline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -85,13 +91,82 @@ def _local_crash(settings: Settings) -> SummarizerError | None:
     return crashed_server_error()
 
 
+# --- the CPU-bound steps (module functions of picklable values: they may run in another process) ----------------
+
+
+@dataclass
+class _Names:
+    """The names of some sentences and what is settled about them without asking the model."""
+
+    candidates: list
+    people: list[str]  # written with an office
+    cities: list[str]  # big cities: places
+    settled_places: list[str]  # countries and capitals where every mention is a location
+    states: list[str]  # countries and capitals otherwise
+    names: list[str]  # the rest, for the model to label
+    capitals: list[str]
+
+
+def _find_names(sentences: list, article: Article) -> _Names:
+    """Candidate names of ``sentences``, and those settled without asking (each label costs ~9 output tokens): big
+    cities are places, names written with an office are people, countries and capitals are places where every
+    mention is a location and states otherwise."""
+    candidates = name_candidates(sentences, article.text)
+    people = [c.name for c in candidates if c.title is not None]
+    cities = [c.name for c in candidates if c.title is None and is_city(c.name)]
+    geo = [c.name for c in candidates if c.title is None and (is_country(c.name) or capital_of(c.name))]
+    settled_places = [n for n in geo if locative_only(n, article.text)]
+    states = [n for n in geo if n not in settled_places]
+    names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
+    capitals = [c.name for c in candidates if capital_of(c.name)]
+    return _Names(candidates, people, cities, settled_places, states, names, capitals)
+
+
+def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Article,
+                       sentences: list) -> tuple[list, list[str], list[int], list[int]]:
+    """The actors as the events pass sees them (with their warnings, given once with the final list), and the
+    numbers of the sentences with a meeting cue and with a violence cue."""
+    actor_warnings: list[str] = []
+    actors = build_actors(merge_actors(enrich(drafts, candidates, article), article), article, actor_warnings)
+    meeting_sents = cue_sentences(article, MEETING_CUE, actors, min_actors=2, sentences=sentences)
+    violence_sents = cue_sentences(article, VIOLENCE_CUE, sentences=sentences)
+    return actors, actor_warnings, meeting_sents, violence_sents
+
+
+def _assemble(article: Article, parts: list[_Part], first_summary, warnings: list[str]) -> tuple:
+    """The final actors (merged across parts, unless one part's stand), summary text, meetings and conflicts;
+    ``warnings`` with what they added."""
+    if len(parts) == 1 and not parts[0].adopted:  # the actors the events pass saw are the final ones
+        actors = parts[0].actors
+        warnings.extend(parts[0].actor_warnings)
+    else:
+        candidates = list({c.name: c for p in parts for c in p.candidates}.values())
+        drafts = [d for p in parts for d in p.drafts]
+        actors = build_actors(merge_actors(enrich(drafts, candidates, article), article), article, warnings)
+    events = EventsPass.model_construct(
+        meetings={k: m for p in parts for k, m in p.events.meetings.items() if m is not None},
+        conflicts=[c for p in parts for c in p.events.conflicts],
+    )
+    facts = Context(article=article, places=dedupe([x for p in parts for x in p.places]), actors=actors,
+                    warnings=warnings)
+    summary = build_summary_text(article, first_summary)
+    return actors, summary, build_meetings(events, facts), build_conflicts(events, facts), warnings
+
+
+def _from_single(out: SingleCall, article: Article, warnings: list[str]) -> tuple:
+    """The single call's actors, meetings and conflicts; ``warnings`` with what they added."""
+    return (*from_single_call(out, article, warnings), warnings)
+
+
 class Summarizer:
     """Summarize articles with one configured LLM. Use as a context manager to keep a local server warm."""
 
-    def __init__(self, settings: Settings | None = None, *, progress: Progress | None = None, **overrides):
+    def __init__(self, settings: Settings | None = None, *, progress: Progress | None = None,
+                 executor: concurrent.futures.Executor | None = None, **overrides):
         self.settings = settings or resolve(**overrides)
         self.template = load(self.settings.template, self.settings.templates_dir)
         self.progress = progress or (lambda stage: None)
+        self.executor = executor  # where the CPU-bound steps run (None: inline)
         self._stack = contextlib.ExitStack()
         self._llm: LLM | None = None
 
@@ -136,6 +211,12 @@ class Summarizer:
         summary.provenance.seconds = round(time.perf_counter() - started, 2)
         return summary
 
+    async def _cpu(self, fn, *args):
+        """``fn(*args)``, a CPU-bound step: in the executor when there is one, so the event loop is free meanwhile."""
+        if self.executor is None:
+            return fn(*args)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
     async def _call(self, run: _Run, name: str, request: str, context: dict, schema: dict | None = None) -> CallResult:
         """One request of the conversation. The answer's validators check it against ``context``; what they
         dropped (the accepted answer's only: a re-asked one leaves nothing) joins the run's warnings."""
@@ -166,27 +247,12 @@ class Summarizer:
         if len(chunks) > 1:
             log.info("article %s: %d chars, read in %d overlapping parts", a.id or "", len(a.text), len(chunks))
         parts = [await self._part(run, sentences) for sentences in chunks]
-        if len(parts) == 1 and not parts[0].adopted:  # the actors the events pass saw are the final ones
-            actors = parts[0].actors
-            run.warnings.extend(parts[0].actor_warnings)
-        else:
-            candidates = list({c.name: c for p in parts for c in p.candidates}.values())
-            drafts = [d for p in parts for d in p.drafts]
-            actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, run.warnings)
-        events = EventsPass.model_construct(
-            meetings={k: m for p in parts for k, m in p.events.meetings.items() if m is not None},
-            conflicts=[c for p in parts for c in p.events.conflicts],
-        )
-        facts = Context(article=a, places=dedupe([x for p in parts for x in p.places]), actors=actors,
-                        warnings=run.warnings)
         first = parts[0].first
+        actors, summary, meetings, conflicts, warnings = await self._cpu(_assemble, a, parts, first.summary, run.warnings)
+        run.warnings[:] = warnings
         return ArticleSummary(
             headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],
-            summary=build_summary_text(a, first.summary),
-            actors=actors,
-            meetings=build_meetings(events, facts),
-            conflicts=build_conflicts(events, facts),
-            provenance=self._provenance(run),
+            summary=summary, actors=actors, meetings=meetings, conflicts=conflicts, provenance=self._provenance(run),
         )
 
     async def _part(self, run: _Run, sentences: list) -> _Part:
@@ -195,39 +261,28 @@ class Summarizer:
         local = self.settings.response_format == "json_object"
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         run.messages = [{"role": "system", "content": t.render("system", **shared)}]
-        candidates = name_candidates(sentences, a.text)
-        # Settled without asking (each label costs ~9 output tokens): big cities are places, names written with
-        # an office are people, countries and capitals are places where every mention is a location and
-        # states otherwise.
-        people = [c.name for c in candidates if c.title is not None]
-        cities = [c.name for c in candidates if c.title is None and is_city(c.name)]
-        geo = [c.name for c in candidates if c.title is None and (is_country(c.name) or capital_of(c.name))]
-        settled_places = [n for n in geo if locative_only(n, a.text)]
-        states = [n for n in geo if n not in settled_places]
-        names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
+        found: _Names = await self._cpu(_find_names, sentences, a)
+        candidates = found.candidates
         request = (t.render("article", numbered=a.numbered(sentences), **shared) + "\n\n"
-                   + t.render("passes.actors", names=names, people=people, **shared))
-        forced = (ActorsPass.forced_schema(names, with_headline=not a.title, sentences=len(a.sentences))
+                   + t.render("passes.actors", names=found.names, people=found.people, **shared))
+        forced = (ActorsPass.forced_schema(found.names, with_headline=not a.title, sentences=len(a.sentences))
                   if local else None)
         first: ActorsPass = (await self._call(run, "actors", request, {"article": a}, forced)).value
-        drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in people]
-        drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in states] + first.drafts()
+        drafts = [ActorDraft(name=n, kind=ActorKind.person) for n in found.people]
+        drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in found.states] + first.drafts()
         order = {c.name: i for i, c in enumerate(candidates)}
         drafts.sort(key=lambda d: order.get(d.name, len(order)))
-        # The actors as the events pass sees them (their warnings are given once, with the final list).
-        actor_warnings: list[str] = []
-        actors = build_actors(merge_actors(enrich(drafts, candidates, a), a), a, actor_warnings)
-        meeting_sents = cue_sentences(a, MEETING_CUE, actors, min_actors=2, sentences=sentences)
+        actors, actor_warnings, meeting_sents, violence_sents = await self._cpu(
+            _actors_for_events, drafts, candidates, a, sentences)
         ctx = {"article": a, "actor_index": {x.name: [x.name, *x.aliases] for x in actors},
                "meeting_sents": meeting_sents}
-        violence_sents = cue_sentences(a, VIOLENCE_CUE, sentences=sentences)
         request = t.render("passes.events", actors=[x.name for x in actors], meeting_sents=meeting_sents,
                            violence_sents=violence_sents, **shared)
         forced = EventsPass.forced_schema(meeting_sents, violence_sents) if local else None
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
         # Names the events pass used that the actors pass had not labelled as actors.
         adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in events.notes.adopted.values()]
-        places = [*first.places(), *cities, *settled_places, *(c.name for c in candidates if capital_of(c.name))]
+        places = [*first.places(), *found.cities, *found.settled_places, *found.capitals]
         return _Part(candidates=candidates, drafts=drafts + adopted, first=first, events=events, places=places,
                      actors=actors, actor_warnings=actor_warnings, adopted=bool(adopted))
 
@@ -248,7 +303,8 @@ class Summarizer:
         request = (t.render("article", text=a.text, numbered=a.numbered(), **shared) + "\n\n"
                    + t.render("single", **shared))
         out: SingleCall = (await self._call(run, "single", request, {"article": a}, schema)).value
-        actors, meetings, conflicts = from_single_call(out, a, run.warnings)
+        actors, meetings, conflicts, warnings = await self._cpu(_from_single, out, a, run.warnings)
+        run.warnings[:] = warnings
         return ArticleSummary(
             headline=out.headline or a.title or a.sentences[0].text[:120], summary=out.summary, actors=actors,
             meetings=meetings, conflicts=conflicts, provenance=self._provenance(run),

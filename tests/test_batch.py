@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from summarizer import ArticleSummary, asummarize_many, summarize_many
 from summarizer.article import Article, read_text_file
-from summarizer.batch import Budget, RateLimiter, ResultsFile, SteadyHeap, cache_key
+from summarizer.batch import Budget, CpuPool, RateLimiter, ResultsFile, cache_key
 from summarizer.cli import app
 from summarizer.config import LOCAL_MODEL_NAME, Settings
 
@@ -176,6 +176,20 @@ def test_cache_key_changes_with_model_template_and_text():
     assert key != cache_key(a, **{**base, "model": "m2"})
     assert key != cache_key(a, **{**base, "template_version": "1.1"})
     assert key != cache_key(a, **base, schema_version="2.0")
+    assert key != cache_key(a, **base, pipeline_version="another")
+
+
+def test_a_new_pipeline_version_misses_the_cache(stub, tmp_path, monkeypatch):
+    """Summaries made by other rules (another PIPELINE_VERSION) are not served: the article is summarized again."""
+    from summarizer import version
+
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records(1))
+    first = summarize_many([str(src)], tmp_path / "one.jsonl", settings=settings_for(stub.base_url), progress=False)
+    again = summarize_many([str(src)], tmp_path / "two.jsonl", settings=settings_for(stub.base_url), progress=False)
+    assert (first.cached, again.cached, stub.stats["requests"]) == (0, 1, 2)
+    monkeypatch.setattr(version, "PIPELINE_VERSION", version.PIPELINE_VERSION + "-changed")
+    bumped = summarize_many([str(src)], tmp_path / "three.jsonl", settings=settings_for(stub.base_url), progress=False)
+    assert bumped.ok == 1 and bumped.cached == 0 and stub.stats["requests"] == 4
 
 
 # --- resume -------------------------------------------------------------------------------------------------------
@@ -211,6 +225,50 @@ def test_kill_minus_nine_then_rerun_loses_and_duplicates_nothing(answers, tmp_pa
         check_ok_record(record)
     assert redone <= 2 * (n - done_before), "the rerun redid only the articles without a record"
     assert "already done" in result.stderr and f"{done_before} already done" in result.stderr
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_cpu_workers_end_with_a_killed_batch(answers, tmp_path):
+    """A batch big enough for a pool of CPU worker processes is SIGKILLed: its workers do not outlive it."""
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records(60))
+    out = tmp_path / "results.jsonl"
+    with stub_server.StubLLMServer(answers, latency=0.15) as server:
+        env = {**os.environ, **env_for(server.base_url)}
+        proc = subprocess.Popen([sys.executable, "-c", "from summarizer.cli import main; main()", "batch", str(src),
+                                 "-o", str(out), "-c", "4"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 8):
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    assert len(workers) >= 2, f"no pool of worker processes under the batch: {workers}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists() and "(Z)" not in _state(w)]
+    assert not alive, f"worker processes outlived the killed batch: {alive}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return "(" + Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] + ")"
+    except OSError:
+        return "(gone)"
 
 
 def test_torn_last_line_and_error_records_are_redone_from_the_cache(stub, tmp_path):
@@ -279,7 +337,7 @@ def test_rate_limiter_and_budget_units(monkeypatch):
         sleeps.append(seconds)
         now[0] += seconds
 
-    monkeypatch.setattr("summarizer.batch.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("summarizer.batch.limits.asyncio.sleep", fake_sleep)
     limiter = RateLimiter(60, clock=lambda: now[0])  # 1 a second, a bucket of 1
 
     async def take(n):
@@ -345,19 +403,61 @@ def test_python_api_in_memory_and_async(stub):
     assert again.cached == 1 and again.records[0]["summary"]["provenance"]["article_id"] == "lavrov-cairo"
 
 
-def test_the_heap_is_frozen_after_the_first_article_and_unfrozen_at_the_end(stub, monkeypatch):
-    frozen = []
-    settle = SteadyHeap.settle
+def test_the_library_leaves_the_garbage_collector_alone(stub):
+    """summarize_many neither freezes the heap nor undoes a host application's own gc.freeze()."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        result = summarize_many(seed_records(3, "heap"), settings=settings_for(stub.base_url), progress=False,
+                                cache=False)
+        assert [r["ok"] for r in result.records] == [True, True, True]
+        # Frozen objects may still be freed by reference counting; none is added, and the host's freeze stays.
+        assert 0.9 * frozen <= gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
 
-    def watched(self):
-        settle(self)
-        frozen.append(gc.get_freeze_count())
 
-    monkeypatch.setattr(SteadyHeap, "settle", watched)
-    result = summarize_many(seed_records(3, "heap"), settings=settings_for(stub.base_url), progress=False, cache=False)
-    assert [r["ok"] for r in result.records] == [True, True, True]
-    assert len(frozen) == 3 and all(n > 50_000 for n in frozen)  # from the first article on, the rest of the run
-    assert gc.get_freeze_count() == 0
+def test_a_cpu_pool_starts_no_process_for_a_batch_served_from_the_cache(stub, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records(2))
+    summarize_many([str(src)], tmp_path / "one.jsonl", settings=settings_for(stub.base_url), cpu_processes=0)
+    pool = CpuPool(2)
+    again = summarize_many([str(src)], tmp_path / "two.jsonl", settings=settings_for(stub.base_url), cpu_executor=pool)
+    assert again.cached == 2 and pool.pool is None and pool.offloaded == 0
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_cpu_steps_in_worker_processes_give_the_same_summaries(tmp_path, start_method):
+    """Once its processes have started, a CpuPool runs the pipeline's CPU-bound steps (name finding, grounding,
+    normalization) in them; the summaries are the same as with the steps on the event loop. Every dev article,
+    each answered with its own recorded answers. Workers forked (with the tables loaded) or spawned (started
+    afresh, as where forking is not safe)."""
+    answers = stub_server.ArticleAnswers(sorted((CASSETTES / "dev").glob("*.yaml")))
+    dev = str(SEEDS / "dev.jsonl")
+    with stub_server.StubLLMServer(answers) as server:
+        settings = settings_for(server.base_url)
+        pool = CpuPool(2, start_method=start_method)
+        try:
+            assert pool.submit(sum, [1, 2]).result() == 3, "the first call starts the processes and runs inline"
+            deadline = time.monotonic() + 120
+            while not pool.ready and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert pool.ready, "the worker processes did not start"
+            pooled = summarize_many(dev, settings=settings, concurrency=4, cache=False, progress=False,
+                                    cpu_executor=pool)
+            offloaded = pool.offloaded
+        finally:
+            pool.shutdown()
+        inline = summarize_many(dev, settings=settings, concurrency=4, cache=False, progress=False, cpu_processes=0)
+
+    def comparable(records: list[dict]) -> list[dict]:
+        for r in records:
+            if r["ok"]:
+                r["summary"]["provenance"].pop("seconds")
+        return records
+
+    assert offloaded >= 3 * 12, "three steps of each of the 12 articles ran in the worker processes"
+    assert sum(r["ok"] for r in inline.records) == 12
+    assert comparable(pooled.records) == comparable(inline.records)
 
 
 def test_bad_options_are_one_line_errors(stub, tmp_path):
