@@ -271,7 +271,7 @@ class LLM:
                 hooks=tally.hooks, **self.request_kwargs(model, messages, schema))
         except Exception as exc:  # noqa: BLE001 - every failure is mapped to one of our errors
             raise translate(exc, self.base_url, tally) from exc
-        return CallResult(value, tally.usage, _content(completion), tally.errors)
+        return CallResult(_as_model(value, model), tally.usage, _content(completion), tally.errors)
 
     async def astructured(self, model: type[M], messages: list[dict], schema: dict | None = None) -> CallResult:
         """The asyncio twin of :meth:`structured`."""
@@ -283,7 +283,20 @@ class LLM:
             raise translate(exc, self.base_url, tally) from exc
         raw = _content(completion)
         log.debug("%s answered: %s", model.__name__, raw)
-        return CallResult(value, tally.usage, raw, tally.errors)
+        return CallResult(_as_model(value, model), tally.usage, raw, tally.errors)
+
+
+def _as_model(value: Any, model: type[M]) -> M:
+    """The answer as an instance of the class asked for. instructor answers with an instance of a class it derives
+    from the response model for the call, which the batch's worker processes cannot unpickle; the fields (already
+    validated) and private state are carried over as they are."""
+    if type(value) is model or not isinstance(value, model):
+        return value
+    rebuilt = model.model_construct(_fields_set=set(value.model_fields_set),
+                                    **{name: getattr(value, name) for name in type(value).model_fields})
+    if value.__pydantic_private__ is not None:
+        rebuilt.__pydantic_private__ = dict(value.__pydantic_private__)
+    return rebuilt
 
 
 def _content(completion: Any) -> str:
