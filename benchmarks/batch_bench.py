@@ -42,10 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.article import (
-    read_articles,  # noqa: E402
-    read_text_file,  # noqa: E402
-)
+from summarizer.article import read_articles, read_text_file  # noqa: E402
 from summarizer.batch import BatchOptions, summarize_many  # noqa: E402
 from summarizer.config import LOCAL_MODEL_NAME, Settings  # noqa: E402
 

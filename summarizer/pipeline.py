@@ -248,7 +248,8 @@ class Summarizer:
             log.info("article %s: %d chars, read in %d overlapping parts", a.id or "", len(a.text), len(chunks))
         parts = [await self._part(run, sentences) for sentences in chunks]
         first = parts[0].first
-        actors, summary, meetings, conflicts, warnings = await self._cpu(_assemble, a, parts, first.summary, run.warnings)
+        actors, summary, meetings, conflicts, warnings = await self._cpu(
+            _assemble, a, parts, first.summary, run.warnings)
         run.warnings[:] = warnings
         return ArticleSummary(
             headline=a.title or (first.headline or "").strip() or a.sentences[0].text[:120],

@@ -2,7 +2,8 @@
 
 One record per article, one line each::
 
-    {"id": ..., "source": ..., "ok": true, "summary": {ArticleSummary}, "article": {"title", "published", "url", "text"}}
+    {"id": ..., "source": ..., "ok": true, "summary": {ArticleSummary},
+     "article": {"title", "published", "url", "text"}}
     {"id": ..., "source": ..., "ok": false, "error": {"reason": "input"|"fetch"|"llm"|"invalid_output"|"budget"|"error",
                                                        "message": one line}}
 
@@ -35,7 +36,8 @@ def ok_line(record_id: str, source: str | None, article: Article, summary_json: 
         "title": article.title, "published": article.published.isoformat() if article.published else None,
         "url": article.url, "text": article.text,
     }
-    return f'{{"id":{dumps(record_id)},"source":{dumps(source)},"ok":true,"summary":{summary_json},"article":{dumps(meta)}}}'
+    return (f'{{"id":{dumps(record_id)},"source":{dumps(source)},"ok":true,'
+            f'"summary":{summary_json},"article":{dumps(meta)}}}')
 
 
 def error_line(record_id: str, source: str | None, reason: str, message: str) -> str:

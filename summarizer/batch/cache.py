@@ -20,8 +20,8 @@ from ..schema import SCHEMA_VERSION
 CACHE_SIZE_LIMIT = 4 * 2**30
 
 
-def cache_key(article: Article, *, model: str, template: str, template_version: str, schema_version: str = SCHEMA_VERSION,
-              pipeline_version: str | None = None) -> str:
+def cache_key(article: Article, *, model: str, template: str, template_version: str,
+              schema_version: str = SCHEMA_VERSION, pipeline_version: str | None = None) -> str:
     """The cache key: the article text's sha256 (with title and date, which the prompt shows), the model, the
     template name and version, the schema version and the pipeline version (a change to the rules that turn an
     answer into a summary must not serve summaries the old rules made; by default

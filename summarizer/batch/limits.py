@@ -64,7 +64,8 @@ class Budget:
         """Reserve ``estimate`` tokens, or refuse (and stay refused) when the budget cannot take it."""
         if self.total is None:
             return True
-        if self.exhausted or self.spent >= self.total or (self.reserved and self.spent + self.reserved + estimate > self.total):
+        if (self.exhausted or self.spent >= self.total
+                or (self.reserved and self.spent + self.reserved + estimate > self.total)):
             self.exhausted = True
             return False
         self.reserved += estimate

@@ -53,6 +53,7 @@ class ResultsFile(Results):
         super().__init__()
         self.path = Path(path)
         self.previous_errors = 0
+        self._fd: int | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -61,6 +62,13 @@ class ResultsFile(Results):
         self._lock()
         self._recover()
 
+    @property
+    def fd(self) -> int:
+        """The open file's descriptor; an error once the file is closed."""
+        if self._fd is None:
+            raise ValueError(f"{self.path}: the results file is closed")
+        return self._fd
+
     def _lock(self) -> None:
         """One batch per output file: a second one is refused (an advisory lock, released when the process ends)."""
         try:
@@ -68,9 +76,9 @@ class ResultsFile(Results):
         except ImportError:  # pragma: no cover - Windows
             return
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            os.close(self._fd)
+            os.close(self.fd)
             self._fd = None
             raise InputError(f"{self.path}: another batch is writing to this file") from None
 
@@ -108,7 +116,7 @@ class ResultsFile(Results):
             dst.flush()
             os.fsync(dst.fileno())
         os.replace(tmp, self.path)
-        os.close(self._fd)  # the lock stays with the old file: open and lock the new one
+        os.close(self.fd)  # the lock stays with the old file: open and lock the new one
         self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND, 0o644)
         self._lock()
 
@@ -116,7 +124,7 @@ class ResultsFile(Results):
         data = (line + "\n").encode()
         view = memoryview(data)
         while view:
-            view = view[os.write(self._fd, view):]
+            view = view[os.write(self.fd, view):]
 
     def close(self) -> None:
         if self._fd is not None:

@@ -61,7 +61,8 @@ class RichProgress(LogProgress):
         super().__init__(total)
         self.bar = Progress(
             TextColumn("summarizing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
-            TextColumn("{task.fields[rate]:.1f} articles/min"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn("{task.fields[rate]:.1f} articles/min"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=Console(stderr=True), transient=False,
         )
         self.task = self.bar.add_task("batch", total=total or None, failed=0, rate=0.0)

@@ -45,7 +45,8 @@ class Worker:
         self.estimator = Estimator()
         template = summarizer.template
         self.requests_per_article = 1 if template.strategy == "single" else 2
-        self.key_parts = dict(model=summarizer.settings.model, template=template.name, template_version=template.version)
+        self.key_parts = dict(model=summarizer.settings.model, template=template.name,
+                              template_version=template.version)
         self._http: Any = None  # an httpx2.AsyncClient once a URL is fetched
 
     async def process(self, item: Item) -> Outcome:
@@ -60,20 +61,23 @@ class Worker:
         if self.cache is not None and key is not None and not self.refresh:
             hit = self.cache.get(key)
             if hit is not None:
-                return Outcome(item.id, ok_line(item.id, item.source, article, relabel(hit, article)), True, cached=True)
+                line = ok_line(item.id, item.source, article, relabel(hit, article))
+                return Outcome(item.id, line, True, cached=True)
         return await self._summarize(item, article, key)
 
     async def _summarize(self, item: Item, article: Article, key: str | None) -> Outcome:
         estimate = self.estimator.estimate(article)
         if not self.budget.admit(estimate):
-            return Outcome(item.id, error_line(item.id, item.source, "budget", "not started: the token budget (--max-tokens-total) is spent"), False, "budget")
+            message = "not started: the token budget (--max-tokens-total) is spent"
+            return Outcome(item.id, error_line(item.id, item.source, "budget", message), False, "budget")
         used = Usage()
         try:
             await self._wait_for_limits(estimate)
             summary = await self.summarizer.asummarize(article)
             used = summary.provenance.usage
         except FATAL as err:
-            return Outcome(item.id, error_line(item.id, item.source, reason_of(err), err.one_line()), False, reason_of(err), fatal=err)
+            reason = reason_of(err)
+            return Outcome(item.id, error_line(item.id, item.source, reason, err.one_line()), False, reason, fatal=err)
         except SummarizerError as err:
             used = usage_of(err)
             return self._failed(item, err, used)
@@ -105,8 +109,8 @@ class Worker:
         reason = reason_of(err)
         message = one_line(err)
         log.warning("%s: %s", item.source, message)
-        return Outcome(item.id, error_line(item.id, item.source, reason, message), False, reason, usage=usage or Usage(),
-                       unreachable=isinstance(err, ServerUnavailable))
+        return Outcome(item.id, error_line(item.id, item.source, reason, message), False, reason,
+                       usage=usage or Usage(), unreachable=isinstance(err, ServerUnavailable))
 
     async def _fetch(self, item: Item) -> Article:
         from ..inputs import FETCH_TIMEOUT, USER_AGENT, afetch_url
@@ -114,7 +118,8 @@ class Worker:
         if self._http is None:
             import httpx2
 
-            self._http = httpx2.AsyncClient(follow_redirects=True, timeout=FETCH_TIMEOUT, headers={"user-agent": USER_AGENT})
+            self._http = httpx2.AsyncClient(follow_redirects=True, timeout=FETCH_TIMEOUT,
+                                            headers={"user-agent": USER_AGENT})
         return await afetch_url(item.url or "", self._http, max_chars=self.summarizer.settings.max_chars)
 
     async def aclose(self) -> None:

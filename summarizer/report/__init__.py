@@ -9,7 +9,8 @@ Content-Security-Policy allows no script but ours (by hash) and no network reque
 
 The modules, by job: ``docs`` (the documents), ``loading`` (batch results, :mod:`summarizer.records`),
 ``highlight`` (evidence spans in the text), ``labels``, ``views`` (one article; the actor index; actors across
-articles are merged by :mod:`summarizer.entities`, the rule the data export shares), ``graph`` (who met whom and its layout), ``timeline`` and ``page`` (the HTML file).
+articles are merged by :mod:`summarizer.entities`, the rule the data export shares), ``graph`` (who met whom and
+its layout), ``timeline`` and ``page`` (the HTML file).
 """
 
 from ..entities import MergedActor, count_mentions, merge_actors

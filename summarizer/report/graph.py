@@ -138,7 +138,7 @@ def _pack(graph) -> tuple[dict[str, tuple[float, float]], dict[str, str], int, i
     area = sum((i + 2 * PAD_X) * (i + 2 * PAD_Y) for i in inners)
     width = max(SVG_WIDTH, int(math.sqrt(area * 1.5)), int(max(inners, default=0) + 2 * PAD_X))
     rows: list[list[tuple[list[str], float]]] = [[]]
-    for nodes, inner in zip(components, inners):
+    for nodes, inner in zip(components, inners, strict=True):
         if rows[-1] and sum(i + 2 * PAD_X for _, i in rows[-1]) + inner + 2 * PAD_X > width:
             rows.append([])
         rows[-1].append((nodes, inner))

@@ -39,7 +39,7 @@ def article_view(doc: Doc) -> dict:
 
 def _refs(doc: Doc, ids: Iterable[str], host: str | None = None) -> list[dict]:
     """Actor chips: name and page key of each actor id, the host flagged."""
-    names = dict(zip(ids := list(ids), actor_names(doc.summary, ids)))
+    names = dict(zip(ids := list(ids), actor_names(doc.summary, ids), strict=True))
     return [{"key": doc.item_key(i), "name": names[i], "host": i == host} for i in ids]
 
 
