@@ -9,9 +9,12 @@ matrix multiply (a general protection fault at ``ldtilecfg`` in ``ggml_backend_a
 from ``llama_cpp.llama_model_default_params()``. The server process started here (``python -m
 summarizer.llamacpp ARGS``) sets that parameter before llama-cpp-python's own server reads it:
 
-- ``auto`` (default): off when the CPU advertises AMX or the build carries AMX kernels, on elsewhere (the
-  repacked layouts keep their speed where they are safe);
-- ``on`` / ``off``: forced, with ``SUMMARIZER_LLAMA_EXTRA_BUFFERS``.
+- ``off`` (default): no extra buffer types on any CPU. Measured on a 2-core AMD EPYC with AVX-512
+  (``benchmarks/extra_buffers_ab.py``, medians of 3 alternating runs): prompt 100 tokens/s off against 65 on (the
+  repacked layout was slower here), generation 20.1 against 20.6 tokens/s;
+- ``auto``: off only when the CPU advertises AMX or the build carries AMX kernels (to try the repacked layouts
+  on a CPU where they pay);
+- ``on``: llama.cpp's own default. All three with ``SUMMARIZER_LLAMA_EXTRA_BUFFERS``.
 
 The choice and its reason are the first line of the server's log; ``summarizer models`` shows them too.
 """
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EXTRA_BUFFERS_ENV = "SUMMARIZER_LLAMA_EXTRA_BUFFERS"
+DEFAULT_EXTRA_BUFFERS = "off"
 #: CPU flags (as /proc/cpuinfo spells them) that matter to llama.cpp here.
 INTERESTING_FLAGS = ("avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_int8",
                      "amx_bf16", "asimd", "sve")
@@ -64,11 +68,12 @@ class ExtraBuffers:
 
 def extra_buffers(setting: str | None, flags: set[str], features: dict[str, str]) -> ExtraBuffers:
     """Whether llama.cpp may move weights into extra buffer types (AMX, repack) on this machine."""
-    setting = (setting or "auto").strip().lower()
+    why = f"{EXTRA_BUFFERS_ENV}={setting}" if setting else "the default"
+    setting = (setting or DEFAULT_EXTRA_BUFFERS).strip().lower()
     if setting in ("on", "1", "true", "yes"):
         return ExtraBuffers(True, f"forced by {EXTRA_BUFFERS_ENV}={setting}")
     if setting in ("off", "0", "false", "no"):
-        return ExtraBuffers(False, f"forced by {EXTRA_BUFFERS_ENV}={setting}")
+        return ExtraBuffers(False, f"{why} (no AMX path on any CPU; faster prompts where measured)")
     amx_cpu = sorted(f for f in flags if f.startswith("amx"))
     amx_build = sorted(k for k, v in features.items() if k.startswith("AMX") and v == "1")
     if amx_cpu or amx_build:

@@ -232,16 +232,21 @@ def test_summarize_against_a_crashing_local_server_names_the_crash(monkeypatch, 
     assert "Traceback" not in result.output
 
 
-def test_extra_buffers_are_off_where_amx_is_advertised_or_built():
+def test_extra_buffers_are_off_by_default_and_auto_keeps_them_only_without_amx():
     from summarizer.llamacpp import extra_buffers
 
-    assert not extra_buffers(None, {"avx2", "avx512f", "amx_tile", "amx_int8"}, {"AVX2": "1"}).on
+    default = extra_buffers(None, {"avx2", "avx512f"}, {"AVX2": "1", "AVX512": "1"})
+    assert not default.on and "the default" in default.reason
+    assert not extra_buffers(None, {"avx2", "amx_tile", "amx_int8"}, {"AMX_INT8": "1"}).on
+    # auto: off where AMX is advertised or built, on elsewhere (ARM included: nothing x86 applies)
+    assert not extra_buffers("auto", {"avx2", "avx512f", "amx_tile", "amx_int8"}, {"AVX2": "1"}).on
     assert not extra_buffers("auto", {"avx2"}, {"AVX2": "1", "AMX_INT8": "1"}).on
-    kept = extra_buffers(None, {"avx2", "avx512f"}, {"AVX2": "1", "AVX512": "1", "AMX_INT8": "0"})
+    kept = extra_buffers("auto", {"avx2", "avx512f"}, {"AVX2": "1", "AVX512": "1", "AMX_INT8": "0"})
     assert kept.on and "no AMX" in kept.reason
-    assert extra_buffers("on", {"amx_tile"}, {}).on
+    assert extra_buffers("auto", {"asimd", "sve"}, {"NEON": "1"}).on
+    forced = extra_buffers("on", {"amx_tile"}, {})
+    assert forced.on and "SUMMARIZER_LLAMA_EXTRA_BUFFERS=on" in forced.reason
     assert not extra_buffers("off", {"avx2"}, {}).on
-    assert extra_buffers(None, {"asimd", "sve"}, {"NEON": "1"}).on  # ARM: nothing x86 applies
 
 
 def test_build_features_and_cpu_flags_are_read_from_their_own_reports(tmp_path):
