@@ -91,6 +91,13 @@ def _local_crash(settings: Settings) -> SummarizerError | None:
     return crashed_server_error()
 
 
+#: At most this many meeting sentences are offered per part (past it, those naming the most actors): each costs
+#: the model a few output tokens even when it tells no meeting.
+MEETING_SENTENCES = 16
+#: At most this many violence sentences are offered per part (a second war told late in the article is kept).
+VIOLENCE_SENTENCES = 16
+
+
 # --- the CPU-bound steps (module functions of picklable values: they may run in another process) ----------------
 
 
@@ -128,8 +135,11 @@ def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Arti
     numbers of the sentences with a meeting cue and with a violence cue."""
     actor_warnings: list[str] = []
     actors = build_actors(merge_actors(enrich(drafts, candidates, article), article), article, actor_warnings)
-    meeting_sents = cue_sentences(article, MEETING_CUE, actors, min_actors=2, sentences=sentences)
-    violence_sents = cue_sentences(article, VIOLENCE_CUE, sentences=sentences)
+    # Every sentence with a meeting word and an actor is offered: the model judges whether it tells a meeting (one
+    # whose other side is named collectively, by a pronoun or in the sentence before is still one).
+    meeting_sents = cue_sentences(article, MEETING_CUE, actors, min_actors=1, limit=MEETING_SENTENCES,
+                                  sentences=sentences)
+    violence_sents = cue_sentences(article, VIOLENCE_CUE, limit=VIOLENCE_SENTENCES, sentences=sentences)
     return actors, actor_warnings, meeting_sents, violence_sents
 
 

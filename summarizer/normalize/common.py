@@ -130,12 +130,19 @@ class Context:
         return self.article.sentences[n - 1].text
 
 
+#: A summary sentence has more words than this: shorter ones are page furniture ("2 min read", "Photo: AP").
+SUMMARY_MIN_WORDS = 5
+
+
 def build_summary_text(article: Article, numbers: list[int]) -> str:
     """The summary: the sentences the model chose, quoted (the title left out), or the lead when it chose too few."""
     chosen = sentence_evidence(article, numbers, limit=4)
     if article.title:
         chosen = [e for e in chosen if e.quote != article.title]
+    # Page furniture is no summary sentence: a "2 min read", a byline, a caption credit has no clause of its own.
+    chosen = [e for e in chosen if len(e.quote.split()) > SUMMARY_MIN_WORDS]
     if len(chosen) < 2:  # the model chose too few: fall back to the lead
-        lead = [s.number for s in article.sentences if s.text != article.title and len(s.text.split()) > 5]
+        lead = [s.number for s in article.sentences
+                if s.text != article.title and len(s.text.split()) > SUMMARY_MIN_WORDS]
         chosen = sentence_evidence(article, [*[e.sentence for e in chosen if e.sentence], *lead[:3]], limit=3)
     return " ".join(e.quote for e in chosen)

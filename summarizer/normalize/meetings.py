@@ -43,6 +43,7 @@ _PLANNED = re.compile(alternatives(rf"\b{p}\b" for p in _RULES["planned"]), re.I
 _ONGOING = re.compile(alternatives(rf"\b{p}\b" for p in _RULES["ongoing"]), re.I)
 _HELD = _cue("held")
 _CONDITIONAL = _cue("conditional")
+_ANAPHORA = _cue("anaphora")
 _SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
 _MEETS_BEFORE = re.compile(rf"\b(?:{_words('meets_before')})\s+(?:\S+\s+){{0,4}}$")
@@ -70,6 +71,14 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
         ids_in_text = {a.id for a in in_text}
+        cited = [sent]
+        if sent > 1 and _ANAPHORA.search(text):
+            # "Their second summit was in Hanoi": the participants are the ones the sentence before names.
+            before = ctx.sentence(sent - 1)
+            earlier = {a.id for a in ctx.actors if mentions(a, before) and a.id in _ids_of(d.who, by_name)}
+            if earlier - ids_in_text:
+                ids_in_text |= earlier
+                cited = [sent - 1, sent]
         named = [a for w in d.who if (a := by_name.get(w.casefold())) is not None and a.id in ids_in_text]
         # "U.S.-Ukraine talks": the two sides written as a compound before the meeting word.
         for pair in _PAIR_TALKS.finditer(text):
@@ -97,7 +106,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             location=where, country=country, date_text=date_text,
             date=resolve_date(date_text, ctx.article.published, future=status == MeetingStatus.planned),
             status=status, mode=_mode(text, len(ids)), topics=topics,
-            evidence=sentence_evidence(ctx.article, [sent]),
+            evidence=sentence_evidence(ctx.article, cited),
         )
         twin = next((x for x in merged if _same_meeting(x, meeting)), None)
         if twin is None:
@@ -105,6 +114,11 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         else:
             _absorb_meeting(twin, meeting)
     return merged
+
+
+def _ids_of(names: list[str], by_name: dict[str, Actor]) -> set[str]:
+    """The ids of the actors the model named."""
+    return {a.id for w in names if (a := by_name.get(w.casefold())) is not None}
 
 
 def meeting_status(text: str, said: MeetingStatus) -> MeetingStatus:
