@@ -390,7 +390,7 @@ def report(
                  highlight=False, markup=False, soft_wrap=True)
 
 
-# --- export: batch results as tables in DuckDB, Parquet or CSV (summarizer/exporter.py) --------------------------
+# --- export: batch results as tables in DuckDB, Parquet or CSV (summarizer/exporter/) --------------------------
 
 
 @app.command("export")
