@@ -8,4 +8,4 @@ provenance and is part of the batch cache key, so a rule change never serves sta
 __version__ = "0.2.0"
 # 2026.12.2: rules as data (grounding/*.yaml, normalize/*.yaml, names.yaml); "Jun." and "Jul." are calendar words;
 # the one-call path keeps each actor's own evidence and id.
-PIPELINE_VERSION = "2026.12.3"
+PIPELINE_VERSION = "2026.12.4"

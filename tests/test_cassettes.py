@@ -133,11 +133,11 @@ def test_dev_set_eval_offline(llm_settings, tmp_path):
     report = evaluate(load_gold(ROOT / "eval" / "gold"), preds, {k: a.text for k, a in texts.items()})
     total = report.total()
     assert total.quotes_total > 0 and total.quotes_verbatim == total.quotes_total
-    # Regression floor at the recorded pipeline's measured scores (actors F1 0.794, meetings 0.786, conflicts 0.769,
-    # mean F1 0.783 when recorded; the target is a mean of 0.75).
+    # Regression floor at the recorded pipeline's measured scores (actors F1 0.800, meetings 0.759, conflicts 0.846,
+    # mean F1 0.802 when recorded by benchmarks/compare.py --split dev --record).
     overall = report.as_dict()["overall"]
-    assert total.actors.f1 >= 0.79 and total.meetings.f1 >= 0.78 and total.conflicts.f1 >= 0.76, overall
-    assert total.mean_f1 >= 0.78, overall
+    assert total.actors.f1 >= 0.79 and total.meetings.f1 >= 0.75 and total.conflicts.f1 >= 0.84, overall
+    assert total.mean_f1 >= 0.80, overall
 
 
 def _cassette_files() -> list[Path]:
@@ -184,8 +184,9 @@ def test_validation_split_eval_offline(llm_settings):
     total = report.total()
     assert len(report.articles) == 24
     assert total.quotes_total > 0 and total.quotes_verbatim == total.quotes_total
-    # Regression floor at the recorded pipeline's measured scores (eval/results/baseline: actors F1 0.670, meetings
-    # 0.167, conflicts 0.741, mean 0.526 when recorded).
+    # Regression floor at the recorded pipeline's measured scores (actors F1 0.672, meetings 0.308, conflicts 0.667,
+    # mean 0.549 when recorded by benchmarks/compare.py --split validation --record; the pipeline before the
+    # widened meeting sentences: eval/results/baseline).
     overall = report.as_dict()["overall"]
-    assert total.actors.f1 >= 0.66 and total.meetings.f1 >= 0.16 and total.conflicts.f1 >= 0.74, overall
-    assert total.mean_f1 >= 0.52, overall
+    assert total.actors.f1 >= 0.66 and total.meetings.f1 >= 0.30 and total.conflicts.f1 >= 0.66, overall
+    assert total.mean_f1 >= 0.54, overall

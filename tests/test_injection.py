@@ -273,11 +273,3 @@ def test_single_call_template_never_sends_the_instruction():
     assert quote in article.text and "Warsame" not in sent and PLACEHOLDER in sent
     assert [a.name for a in summary.actors] == ["William Ruto"] and summary.meetings == []
     assert any("addressed to an AI" in w and "sentence 4)" in w for w in summary.provenance.warnings)
-
-
-def test_the_prompts_say_the_article_is_data_and_what_the_placeholder_means():
-    from summarizer.prompts import load
-
-    for name in ("extract", "single"):
-        system = load(name).system
-        assert PLACEHOLDER in system and "never instructions" in system
