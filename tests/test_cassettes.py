@@ -25,7 +25,6 @@ from .conftest import CASSETTES, ROOT, SECRET_HEADERS, SEEDS, cassette
 
 SEED = SEEDS / "lavrov-cairo.txt"
 DEMO = SEEDS / "voa-8006503.txt"
-DEV_IDS = [a.id for a in read_articles(SEEDS / "dev.jsonl")] + ["lavrov-cairo"]
 
 
 def names(summary: ArticleSummary) -> set[str]:
@@ -122,22 +121,42 @@ def test_summarize_function_takes_plain_text(llm_settings):
     assert summary.provenance.article_id is None
 
 
-def test_dev_set_eval_offline(llm_settings, tmp_path):
-    """The current pipeline's accuracy on the hand-annotated dev set, replayed from the embedded model."""
-    texts = {a.id: a for a in [*read_articles(SEEDS / "dev.jsonl"), read_text_file(SEED)]}
+def _replayed_eval(settings, split: str, gold_dir: str, articles: list):
+    """The split's articles summarized from their recorded exchanges (cassettes/<split>/<id>.yaml), scored against
+    its gold folder; every kept quote must be verbatim."""
+    texts = {a.id: a for a in articles}
     preds = {}
-    with Summarizer(llm_settings) as summarizer:
-        for article_id in DEV_IDS:
-            with cassette(f"dev/{article_id}"):
+    with Summarizer(settings) as summarizer:
+        for article_id in texts:
+            with cassette(f"{split}/{article_id}"):
                 preds[article_id] = summarizer.summarize(texts[article_id]).model_dump(mode="json")
-    report = evaluate(load_gold(ROOT / "eval" / "gold"), preds, {k: a.text for k, a in texts.items()})
+    report = evaluate(load_gold(ROOT / "eval" / gold_dir), preds, {k: a.text for k, a in texts.items()})
     total = report.total()
+    assert len(report.articles) == len(texts)
     assert total.quotes_total > 0 and total.quotes_verbatim == total.quotes_total
+    return total, report.as_dict()["overall"]
+
+
+def test_dev_set_eval_offline(llm_settings):
+    """The current pipeline's accuracy on the hand-annotated dev set, replayed from the embedded model."""
+    total, overall = _replayed_eval(llm_settings, "dev", "gold", [*read_articles(SEEDS / "dev.jsonl"),
+                                                                  read_text_file(SEED)])
     # Regression floor at the recorded pipeline's measured scores (actors F1 0.800, meetings 0.759, conflicts 0.846,
     # mean F1 0.802 when recorded by benchmarks/compare.py --split dev --record).
-    overall = report.as_dict()["overall"]
     assert total.actors.f1 >= 0.79 and total.meetings.f1 >= 0.75 and total.conflicts.f1 >= 0.84, overall
     assert total.mean_f1 >= 0.80, overall
+
+
+def test_validation_split_eval_offline(llm_settings):
+    """The pipeline's accuracy on the validation split (stories no rule was tuned on), replayed from the embedded
+    model: the eval runs offline in CI, dev and validation side by side (`summarizer eval`)."""
+    total, overall = _replayed_eval(llm_settings, "validation", "gold-validation",
+                                    read_articles(SEEDS / "validation.jsonl"))
+    # Regression floor at the recorded pipeline's measured scores (actors F1 0.672, meetings 0.308, conflicts 0.667,
+    # mean 0.549 when recorded by benchmarks/compare.py --split validation --record; the pipeline before the
+    # widened meeting sentences: eval/results/baseline).
+    assert total.actors.f1 >= 0.66 and total.meetings.f1 >= 0.30 and total.conflicts.f1 >= 0.66, overall
+    assert total.mean_f1 >= 0.54, overall
 
 
 def _cassette_files() -> list[Path]:
@@ -167,26 +186,3 @@ def test_cassette_carries_no_secret(path):
     assert not re.search(r"sk-(?!test-not-a-secret)[A-Za-z0-9_-]{16,}", text), path
     assert "Bearer" not in text
 
-
-VALIDATION_IDS = [a.id for a in read_articles(SEEDS / "validation.jsonl")]
-
-
-def test_validation_split_eval_offline(llm_settings):
-    """The pipeline's accuracy on the validation split (stories no rule was tuned on), replayed from the embedded
-    model: the eval runs offline in CI, dev and validation side by side (`summarizer eval`)."""
-    texts = {a.id: a for a in read_articles(SEEDS / "validation.jsonl")}
-    preds = {}
-    with Summarizer(llm_settings) as summarizer:
-        for article_id in VALIDATION_IDS:
-            with cassette(f"validation/{article_id}"):
-                preds[article_id] = summarizer.summarize(texts[article_id]).model_dump(mode="json")
-    report = evaluate(load_gold(ROOT / "eval" / "gold-validation"), preds, {k: a.text for k, a in texts.items()})
-    total = report.total()
-    assert len(report.articles) == 24
-    assert total.quotes_total > 0 and total.quotes_verbatim == total.quotes_total
-    # Regression floor at the recorded pipeline's measured scores (actors F1 0.672, meetings 0.308, conflicts 0.667,
-    # mean 0.549 when recorded by benchmarks/compare.py --split validation --record; the pipeline before the
-    # widened meeting sentences: eval/results/baseline).
-    overall = report.as_dict()["overall"]
-    assert total.actors.f1 >= 0.66 and total.meetings.f1 >= 0.30 and total.conflicts.f1 >= 0.66, overall
-    assert total.mean_f1 >= 0.54, overall
