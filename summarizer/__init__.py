@@ -19,8 +19,10 @@ from .errors import (
 from .exporter import export, to_frames
 from .pipeline import Summarizer, asummarize, summarize
 from .schema import SCHEMA_VERSION, Actor, ArticleSummary, Conflict, ConflictEvent, Evidence, Meeting, Provenance
+from .version import PIPELINE_VERSION, __version__
 
 __all__ = [
+    "PIPELINE_VERSION",
     "SCHEMA_VERSION",
     "Actor",
     "Article",
@@ -49,5 +51,5 @@ __all__ = [
     "summarize",
     "summarize_many",
     "to_frames",
+    "__version__",
 ]
-__version__ = "0.1.0"
