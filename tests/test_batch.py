@@ -243,20 +243,24 @@ def _children(pid: int) -> set[int]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_cpu_workers_end_with_a_killed_batch(answers, tmp_path):
     """A batch big enough for a pool of CPU worker processes is SIGKILLed: its workers do not outlive it."""
-    src = write_jsonl(tmp_path / "in.jsonl", seed_records(60))
+    # Enough articles that the batch is still running when its pool has started, however slow the machine is.
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records(400))
     out = tmp_path / "results.jsonl"
     with stub_server.StubLLMServer(answers, latency=0.15) as server:
         env = {**os.environ, **env_for(server.base_url)}
         proc = subprocess.Popen([sys.executable, "-c", "from summarizer.cli import main; main()", "batch", str(src),
                                  "-o", str(out), "-c", "4"], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 8):
-            time.sleep(0.05)
-        workers = _children(proc.pid)
+        # The pool starts with the first CPU step and its workers come up one by one: wait for them.
+        expected = min(2, os.cpu_count() or 2)
+        deadline = time.monotonic() + 90
+        workers: set[int] = set()
+        while time.monotonic() < deadline and proc.poll() is None and len(workers) < expected:
+            time.sleep(0.1)
+            workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-    assert len(workers) >= 2, f"no pool of worker processes under the batch: {workers}"
+    assert len(workers) >= expected, f"no pool of worker processes under the batch: {workers}"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
         time.sleep(0.1)
