@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx2
 
 from .config import LOCAL_MODEL_NAME, Settings, cache_dir
-from .errors import LocalModelError
+from .errors import LLMError, LocalModelError
 
 log = logging.getLogger(__name__)
 
@@ -403,8 +403,9 @@ def ensure_server(settings: Settings) -> Iterator[str]:
         try:
             yield server.base_url
         except Exception as err:
-            # A server that died makes every request fail as "cannot reach": say what really happened.
-            crash = server.crashed()
+            # A server that died makes every request fail as "cannot reach": say what really happened (a failed
+            # request waits a moment for a dying process; any other error only looks).
+            crash = server.crashed(wait=1.0 if isinstance(err, LLMError) else 0)
             if crash is not None and not isinstance(err, LocalModelError):
                 raise crash from err
             raise
