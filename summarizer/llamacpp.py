@@ -35,17 +35,25 @@ INTERESTING_FLAGS = ("avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "av
                      "amx_bf16", "asimd", "sve")
 
 
-def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
-    """The feature flags the CPU advertises (x86 'flags', ARM 'Features'); empty where unknown."""
+def _cpuinfo(cpuinfo: Path = Path("/proc/cpuinfo")) -> dict[str, str]:
+    """The first processor's fields of /proc/cpuinfo (empty where there is none)."""
     try:
         text = cpuinfo.read_text(errors="replace")
     except OSError:
-        return set()
+        return {}
+    fields: dict[str, str] = {}
     for line in text.splitlines():
+        if not line.strip():
+            break
         key, _, value = line.partition(":")
-        if key.strip() in ("flags", "Features"):
-            return set(value.split())
-    return set()
+        fields.setdefault(key.strip(), value.strip())
+    return fields
+
+
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
+    """The feature flags the CPU advertises (x86 'flags', ARM 'Features'); empty where unknown."""
+    fields = _cpuinfo(cpuinfo)
+    return set((fields.get("flags") or fields.get("Features") or "").split())
 
 
 def build_features(system_info: str | None = None) -> dict[str, str]:
@@ -92,21 +100,11 @@ def machine_report() -> dict[str, str]:
     choice = extra_buffers(os.environ.get(EXTRA_BUFFERS_ENV), flags, features)
     return {
         "llama_cpp": f"llama-cpp-python {getattr(llama_cpp, '__version__', '?')}",
-        "cpu": f"{platform.machine()} {_cpu_model()}".strip(),
+        "cpu": f"{platform.machine()} {_cpuinfo().get('model name', '')}".strip(),
         "cpu_flags": " ".join(f for f in INTERESTING_FLAGS if f in flags) or "-",
         "build_features": compiled,
         "extra_buffers": choice.describe(),
     }
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return ""
 
 
 def _without_extra_buffers(default_params):

@@ -292,25 +292,22 @@ class LocalServer:
             response = httpx2.post(f"{self.base_url}/chat/completions", json=body, timeout=timeout)
             response.raise_for_status()
         except httpx2.HTTPError as err:
-            proc = self.process
-            if proc is not None:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(2)
-                if proc.poll() is not None:
-                    raise crash_error(proc.returncode, self.log_path, when="on its first request (self-test)") from None
+            crash = self.crashed(wait=2.0, when="on its first request (self-test)")
+            if crash is not None:
+                raise crash from None
             raise LocalModelError(
                 f"the local model server failed its self-test: {err}; last log lines: {_last_log_lines(self.log_path)}",
                 hint=f"full log: {self.log_path}",
             ) from None
 
-    def crashed(self, wait: float = 1.0) -> LocalModelError | None:
-        """The crash of this server, if it died while in use (waits briefly for a dying process to be reaped)."""
+    def crashed(self, wait: float = 1.0, when: str = "while in use") -> LocalModelError | None:
+        """The crash of this server, if it died (waits up to ``wait`` seconds for a dying process to be reaped)."""
         proc = self.process
         if self.crash is None and proc is not None and not self._stopping:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(wait)
             if proc.poll() is not None and self.crash is None:
-                self.crash = crash_error(proc.returncode, self.log_path, when="while in use")
+                self.crash = crash_error(proc.returncode, self.log_path, when=when)
         return self.crash
 
     def _watch(self) -> None:
