@@ -71,15 +71,15 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
         ids_in_text = {a.id for a in in_text}
+        said = [a for w in d.who if (a := by_name.get(w.casefold())) is not None]  # the model's participants
         cited = [sent]
         if sent > 1 and _ANAPHORA.search(text):
             # "Their second summit was in Hanoi": the participants are the ones the sentence before names.
-            before = ctx.sentence(sent - 1)
-            earlier = {a.id for a in ctx.actors if mentions(a, before) and a.id in _ids_of(d.who, by_name)}
+            earlier = {a.id for a in said if mentions(a, ctx.sentence(sent - 1))}
             if earlier - ids_in_text:
                 ids_in_text |= earlier
                 cited = [sent - 1, sent]
-        named = [a for w in d.who if (a := by_name.get(w.casefold())) is not None and a.id in ids_in_text]
+        named = [a for a in said if a.id in ids_in_text]
         # "U.S.-Ukraine talks": the two sides written as a compound before the meeting word.
         for pair in _PAIR_TALKS.finditer(text):
             named += [a for side in pair.groups() if (a := by_name.get(side.casefold())) is not None]
@@ -114,11 +114,6 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         else:
             _absorb_meeting(twin, meeting)
     return merged
-
-
-def _ids_of(names: list[str], by_name: dict[str, Actor]) -> set[str]:
-    """The ids of the actors the model named."""
-    return {a.id for w in names if (a := by_name.get(w.casefold())) is not None}
 
 
 def meeting_status(text: str, said: MeetingStatus) -> MeetingStatus:
