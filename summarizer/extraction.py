@@ -349,22 +349,34 @@ class EventsPass(Draft):
         return self
 
     @staticmethod
-    def forced_schema(meeting_sents: list[int], violence_sents: list[int]) -> dict[str, Any]:
-        """For a grammar: one key per candidate meeting sentence (a meeting or null) and conflict sentences
-        limited to the sentences that mention violence. No length bounds: llama.cpp expands a bounded repetition
-        into nested rules, which slowed some answers' generation several-fold (benchmarks/bench_local.py); lists are
-        truncated when validated instead. Actor names stay free strings (an enum of names also slows sampling);
-        they are resolved against the actor list when validated."""
+    def forced_schema(who: dict[int, list[str]], violence_sents: list[int]) -> dict[str, Any]:
+        """For a grammar: one key per candidate meeting sentence (``who``: its number -> the actors it may tell a
+        meeting of), whose answer is a meeting among those actors or null, and conflict sentences limited to the
+        sentences that mention violence. Offered the whole actor list, the small model copied it into every
+        meeting; a handful of names per sentence keeps its choice to the sentence, and at most as many names as
+        there are (unbounded, it once repeated "Syria" until the answer was cut off). Other lists have no length
+        bounds: llama.cpp expands a bounded repetition into nested rules, which slowed some answers' generation
+        several-fold (benchmarks/bench_local.py); they are truncated when validated instead. Conflict sides stay
+        free strings (an enum of every name also slows sampling); they are resolved against the actor list when
+        validated."""
         schema = json_schema(EventsPass)
         defs = schema["$defs"]
         if violence_sents:
             defs["ConflictDraft"]["properties"]["sents"]["items"] = {"type": "integer", "enum": list(violence_sents)}
         else:
             schema["properties"]["conflicts"]["maxItems"] = 0
-        slot = {"anyOf": [{"$ref": "#/$defs/MeetingDraft"}, {"type": "null"}]}
-        keys = [str(x) for x in meeting_sents]
+        slots = {}
+        for sent, names in who.items():
+            meeting = {
+                "type": "object",
+                "properties": {"who": {"type": "array", "items": {"type": "string", "enum": list(names)},
+                                       "maxItems": len(names)},
+                               "status": {"$ref": "#/$defs/MeetingStatus"}},
+                "required": ["who", "status"], "additionalProperties": False,
+            } if names else {"$ref": "#/$defs/MeetingDraft"}
+            slots[str(sent)] = {"anyOf": [meeting, {"type": "null"}]}
         schema["properties"]["meetings"] = {
-            "type": "object", "properties": {k: slot for k in keys}, "required": keys, "additionalProperties": False,
+            "type": "object", "properties": slots, "required": list(slots), "additionalProperties": False,
         }
         return schema
 

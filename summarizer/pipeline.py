@@ -43,6 +43,8 @@ from .normalize import (
     from_single_call,
     guess_kind,
     merge_actors,
+    sentence_participants,
+    with_a_part,
 )
 from .prompts import Template, load
 from .schema import ActorKind, ArticleSummary, Provenance, Usage
@@ -130,9 +132,10 @@ def _find_names(sentences: list, article: Article) -> _Names:
 
 
 def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Article,
-                       sentences: list) -> tuple[list, list[str], list[int], list[int]]:
-    """The actors as the events pass sees them (with their warnings, given once with the final list), and the
-    numbers of the sentences with a meeting cue and with a violence cue."""
+                       sentences: list) -> tuple[list, list[str], dict[int, list[str]], list[int]]:
+    """The actors as the events pass sees them (with their warnings, given once with the final list), the
+    sentences with a meeting cue (number -> the actors who may take part in what it tells) and the numbers of
+    those with a violence cue."""
     actor_warnings: list[str] = []
     actors = build_actors(merge_actors(enrich(drafts, candidates, article), article), article, actor_warnings)
     # Every sentence with a meeting word and an actor is offered: the model judges whether it tells a meeting (one
@@ -140,7 +143,7 @@ def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Arti
     meeting_sents = cue_sentences(article, MEETING_CUE, actors, min_actors=1, limit=MEETING_SENTENCES,
                                   sentences=sentences)
     violence_sents = cue_sentences(article, VIOLENCE_CUE, limit=VIOLENCE_SENTENCES, sentences=sentences)
-    return actors, actor_warnings, meeting_sents, violence_sents
+    return actors, actor_warnings, sentence_participants(article, actors, meeting_sents), violence_sents
 
 
 def _assemble(article: Article, parts: list[_Part], first_summary, warnings: list[str]) -> tuple:
@@ -160,7 +163,8 @@ def _assemble(article: Article, parts: list[_Part], first_summary, warnings: lis
     facts = Context(article=article, places=dedupe([x for p in parts for x in p.places]), actors=actors,
                     warnings=warnings)
     summary = build_summary_text(article, first_summary)
-    return actors, summary, build_meetings(events, facts), build_conflicts(events, facts), warnings
+    meetings, conflicts = build_meetings(events, facts), build_conflicts(events, facts)
+    return with_a_part(actors, meetings, conflicts, article, warnings), summary, meetings, conflicts, warnings
 
 
 def _from_single(out: SingleCall, article: Article, warnings: list[str]) -> tuple:
@@ -283,13 +287,14 @@ class Summarizer:
         drafts += [ActorDraft(name=n, kind=ActorKind.state) for n in found.states] + first.drafts()
         order = {c.name: i for i, c in enumerate(candidates)}
         drafts.sort(key=lambda d: order.get(d.name, len(order)))
-        actors, actor_warnings, meeting_sents, violence_sents = await self._cpu(
+        actors, actor_warnings, who, violence_sents = await self._cpu(
             _actors_for_events, drafts, candidates, a, sentences)
+        meeting_sents = list(who)
         ctx = {"article": a, "actor_index": {x.name: [x.name, *x.aliases] for x in actors},
                "meeting_sents": meeting_sents}
         request = t.render("passes.events", actors=[x.name for x in actors], meeting_sents=meeting_sents,
                            violence_sents=violence_sents, **shared)
-        forced = EventsPass.forced_schema(meeting_sents, violence_sents) if local else None
+        forced = EventsPass.forced_schema(who, violence_sents) if local else None
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
         # Names the events pass used that the actors pass had not labelled as actors.
         adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in events.notes.adopted.values()]

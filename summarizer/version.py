@@ -8,4 +8,7 @@ provenance and is part of the batch cache key, so a rule change never serves sta
 __version__ = "0.2.0"
 # 2026.12.2: rules as data (grounding/*.yaml, normalize/*.yaml, names.yaml); "Jun." and "Jul." are calendar words;
 # the one-call path keeps each actor's own evidence and id.
-PIPELINE_VERSION = "2026.12.4"
+# 2026.12.5: candidate names checked by spaCy's recognizer and parser (affiliations dropped), meeting participants
+# chosen among each sentence's actors, a date is no topic cue, figurative violence words, actors named only in
+# passing dropped, the same leaders meeting in another month are two meetings.
+PIPELINE_VERSION = "2026.12.5"

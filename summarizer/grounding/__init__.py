@@ -4,6 +4,7 @@
 - ``countries``: ISO country codes from names and demonyms, capitals, cities and provinces.
 - ``dates``: date expressions found in a sentence and resolved against the publication date.
 - ``name_finder``: the proper names of an article with the office and country written next to them.
+- ``ner``: spaCy's recognizer and parser, which the name finder asks whether a capitalized span is a name.
 
 The word tables these read are YAML files beside them (see ``summarizer.rules``).
 """
@@ -22,10 +23,11 @@ from .countries import (
     locative_only,
     place_country,
 )
-from .dates import date_in, resolve_date
-from .name_finder import ORG_WORDS, Candidate, is_name, name_candidates
+from .dates import date_in, period, resolve_date
+from .name_finder import AFFILIATION_ROLES, ORG_WORDS, Candidate, is_name, name_candidates
 
 __all__ = [
+    "AFFILIATION_ROLES",
     "FUZZY_CUTOFF",
     "ORG_WORDS",
     "Candidate",
@@ -47,6 +49,7 @@ __all__ = [
     "locative_only",
     "name_candidates",
     "occurs",
+    "period",
     "place_country",
     "resolve_date",
     "surface_form",

@@ -36,6 +36,7 @@ _DATE = re.compile(
     rf"\b(?:(?:{alternatives(_RULES['before_weekday'])})\s+)?{_WEEKDAY}(?:\s+(?:{alternatives(_RULES['day_parts'])}))?\b"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*\d{{4}})?\b"
     rf"|\b\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?\b"
+    rf"|\b{_MONTH}\s+\d{{4}}\b"
     rf"|\b(?:{alternatives(_RULES['relative_days'])})\b"
     rf"|\b(?:{alternatives(_RULES['before_period'])})\s+(?:this\s+)?(?:{alternatives(_RULES['relative_periods'])})\b"
 )
@@ -46,6 +47,22 @@ def date_in(sentence: str) -> str | None:
     """The first date expression of a sentence ("on Monday", "March 10", "next week"), as written."""
     hit = _DATE.search(sentence)
     return hit.group().strip() if hit else None
+
+
+def period(text: str | None, date: dt.date | None = None) -> tuple[int | None, int | None]:
+    """The (year, month) a date or a date as written names, each None where it does not say ("on Monday")."""
+    if date is not None:
+        return date.year, date.month
+    if not text:
+        return None, None
+    year = re.search(r"\b(?:19|20)\d\d\b", text)
+    month = re.search(rf"\b{_MONTH}", text)
+    number = None
+    if month:
+        word = month.group().rstrip(".").lower()
+        number = next((i for i, (name, short) in enumerate(MONTHS.items(), 1)
+                       if word == name.lower() or word in (s.lower() for s in short)), None)
+    return (int(year.group()) if year else None), number
 
 
 def resolve_date(text: str | None, published: dt.date | None, *, future: bool = False) -> dt.date | None:

@@ -11,6 +11,7 @@ from ..rules import alternatives, load
 from .alignment import bounded, word_pattern
 from .countries import capital_of, country_code, demonym_word, is_country, is_country_name, is_demonym
 from .dates import calendar_words
+from .ner import MIN_SUPPORT, affiliation_mention, coverage, person_before_of, proper_nouns
 
 _RULES = load("summarizer.grounding", "name_finder.yaml")
 
@@ -29,6 +30,8 @@ ORG_WORDS = frozenset(_RULES["org_words"])
 _GROUP_NOUN = re.compile(rf"\s+({_words('group_nouns')})\b")
 _CALENDAR = frozenset(calendar_words())
 _OUTLETS = tuple(_RULES["outlets"])
+AFFILIATION_ROLES = tuple(_RULES["affiliation_roles"])
+_ROLES = frozenset(AFFILIATION_ROLES)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
 # is slow to search (it can start anywhere in the text before the name): it runs only when that text ends with
 # one of the offices.
 _OFFICES = tuple(_RULES["lowercase_offices"])
+_OFFICE_WORDS = frozenset(_OFFICES)
 _OFFICE_BEFORE = re.compile(rf"((?:[A-Z][a-z]+\s+){{0,2}}(?:[a-z]+\s+)?(?:{'|'.join(_OFFICES)}))\s+$")
 _QUALIFIER = re.compile(rf"[A-Z][\w.'’]*-(?:{_words('qualifier_suffixes')})")
 _ADVERBS = frozenset(_RULES["trailing_adverbs"])
@@ -267,4 +271,25 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
         if any(_GROUP_NOUN.fullmatch(n[len(name):]) for n in found if n.startswith(name + " ")):
             continue  # "Village de Dieu" is the "Village de Dieu gang"
         out.append(found[name])
-    return out[:limit]
+    return [c for c in (_recognized(c, text) for c in out) if c is not None][:limit]
+
+
+def _recognized(candidate: Candidate, text: str) -> Candidate | None:
+    """The candidate as the recognizer and the parser see it: kept where an entity covers most of it at one of its
+    mentions or its capitalized words are all proper nouns (a country, a capital, a name written with an office are
+    kept anyway); dropped when every mention is someone's affiliation; a person's name cut from an affiliation the
+    capitalized span ran on into ("Soli Ozel of Istanbul's Kadir Has University" -> "Soli Ozel")."""
+    name = candidate.name
+    mentions = [(m.start(), m.end()) for m in word_pattern(name).finditer(text)]
+    if " of " in name:
+        for start, end in mentions:
+            person = person_before_of(text, start, end)
+            if person:
+                return Candidate(person, candidate.title, candidate.country)
+    if candidate.title is not None or is_country(name) or capital_of(name):
+        return candidate
+    if mentions and all(affiliation_mention(text, start, end, _ROLES, _OFFICE_WORDS) for start, end in mentions):
+        return None  # only ever someone's affiliation ("a fellow at the Hudson Institute"): no actor (guideline)
+    if any(coverage(text, start, end) >= MIN_SUPPORT or proper_nouns(text, start, end) for start, end in mentions):
+        return candidate
+    return None

@@ -35,7 +35,8 @@ from .common import (
     sentence_evidence,
 )
 from .conflicts import STRONG_VIOLENCE, VIOLENCE_CUE, build_conflicts, conflict_name, event_in, violent
-from .meetings import MEETING_CUE, build_meetings, meeting_status, participants
+from .meetings import MEETING_CUE, build_meetings, meeting_status, participants, sentence_participants
+from .roles import with_a_part
 from .single_call import aligned, from_single_call
 
 __all__ = [
@@ -66,9 +67,11 @@ __all__ = [
     "merge_actors",
     "not_an_actor",
     "participants",
+    "sentence_participants",
     "places_in",
     "prune",
     "same_actor",
     "sentence_evidence",
     "violent",
+    "with_a_part",
 ]

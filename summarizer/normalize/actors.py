@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from ..article import Article
 from ..extraction import ActorDraft
 from ..grounding import (
+    AFFILIATION_ROLES,
     ORG_WORDS,
     Candidate,
     acronym,
@@ -211,7 +212,7 @@ def _better_name(new: ActorDraft, old: ActorDraft) -> bool:
     return len(new.name) > len(old.name)
 
 
-_ROLE = rf"(?:{alternatives(_RULES['affiliation_roles'])})s?"
+_ROLE = rf"(?:{alternatives(AFFILIATION_ROLES)})s?"
 _AFFILIATION_BEFORE = re.compile(
     rf"(?:\b{_ROLE}\b[^,.;()“”\"]{{0,50}}|\b(?:{alternatives(_RULES['affiliation_verbs'])})\b[^.;]{{0,60}})"
     rf"\b(?:{alternatives(_RULES['affiliation_prepositions'])})\s+(?:the\s+)?$", re.I)

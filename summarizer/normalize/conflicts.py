@@ -20,13 +20,17 @@ def _cue(key: str) -> re.Pattern:
 
 
 STRONG_VIOLENCE = _cue("strong_violence")
+_FIGURATIVE = re.compile(rf"(?:{alternatives(_RULES['figurative_violence'])})", re.I)
 _HYPOTHETICAL = _cue("hypothetical")
 VIOLENCE_CUE = _cue("violence_cue")
 
 
 def violent(sentence: str) -> bool:
-    """Does a sentence report violence (not a threat of it: "could lead to an all-out war")?"""
-    return STRONG_VIOLENCE.search(sentence) is not None and _HYPOTHETICAL.search(sentence) is None
+    """Does a sentence report violence (not a threat of it: "could lead to an all-out war"), by a word that news
+    copy does not also use for a struggle, a disaster or an accident ("the fight against corruption", "a battle
+    against Beijing", "the storm injured 15")?"""
+    return (any(not _FIGURATIVE.fullmatch(m.group()) for m in STRONG_VIOLENCE.finditer(sentence))
+            and _HYPOTHETICAL.search(sentence) is None)
 
 
 # In order of precedence: a sentence's event is the first type it names.

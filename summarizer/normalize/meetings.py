@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..article import Article
 from ..extraction import EventsPass
-from ..grounding import date_in, occurs, place_country, resolve_date
+from ..grounding import date_in, occurs, period, place_country, resolve_date
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
 from .common import (
@@ -56,6 +57,19 @@ _LOCATION_OF = re.compile(
 _PLACE_AFTER_VERB = re.compile(
     rf"\b(?:{_words('place_verbs')})\b[^.;]{{0,40}}?\b(?:{_words('place_prepositions')})\s+"
     r"(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
+
+
+def sentence_participants(article: Article, actors: list[Actor], sents: list[int]) -> dict[int, list[str]]:
+    """For each meeting sentence, the actors that may take part in what it tells: those it mentions, and where it
+    refers back ("Their second summit ...", anaphora) those of the sentence before. The model chooses among them."""
+    out = {}
+    for sent in sents:
+        text = article.sentences[sent - 1].text
+        near = [text]
+        if sent > 1 and _ANAPHORA.search(text):
+            near.append(article.sentences[sent - 2].text)
+        out[sent] = [a.name for a in actors if any(mentions(a, t) for t in near)]
+    return out
 
 
 def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
@@ -146,12 +160,22 @@ def _only_as(actor: Actor, text: str) -> bool:
         for m in found)
 
 
+def _topic_cue(text: str) -> re.Match | None:
+    """The first word after which the sentence tells what was discussed ("discussed Libya", "talks on Syria");
+    an "on" that opens a date ("On Monday in Nairobi, ...") is not one."""
+    for cue in _TOPIC_CUE.finditer(text):
+        when = date_in(text[cue.end(): cue.end() + 40])
+        if when is None or not text[cue.end():].lstrip().startswith(when):
+            return cue
+    return None
+
+
 def participants(text: str, named: list[Actor], mentioned: Sequence[Actor] = ()) -> list[Actor]:
     """Who really meets: the actors the model named and the people the sentence names next to the meeting
     (not after a topic cue such as "discussed", "on", "about", unless right after "with", "met", "and"); never
     the source who reports it ("..., Klingner said"), nor a state whose own official is already there
     ("Lavrov" makes "Russia" redundant)."""
-    cue = _TOPIC_CUE.search(text)
+    cue = _topic_cue(text)
     cut = cue.start() if cue else len(text)
 
     def first_mention(actor: Actor) -> int:
@@ -183,7 +207,7 @@ def _meeting_place(text: str, ctx: Context) -> str | None:
 
 
 def _topic_names(text: str, ctx: Context) -> list[str]:
-    cue = _TOPIC_CUE.search(text)
+    cue = _topic_cue(text)
     if not cue:
         return []
     tail = text[cue.end():]
@@ -202,10 +226,15 @@ def _mode(text: str, n_participants: int) -> MeetingMode:
 
 
 def _same_meeting(a: Meeting, b: Meeting) -> bool:
-    """The same meeting told twice: the same sentence text, or the same participants at a compatible place."""
+    """The same meeting told twice: the same sentence text, or the same participants at a compatible place and
+    time. The same leaders meeting in another month or year (a second summit) is another meeting, as an event
+    coder dates each one."""
     if a.evidence[0].quote == b.evidence[0].quote:
         return True
     if set(a.participants) != set(b.participants):
+        return False
+    (year_a, month_a), (year_b, month_b) = period(a.date_text, a.date), period(b.date_text, b.date)
+    if (year_a and year_b and year_a != year_b) or (month_a and month_b and month_a != month_b):
         return False
     return not (a.location and b.location and a.location.casefold() != b.location.casefold())
 

