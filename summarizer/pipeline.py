@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pydantic_core
+
 from . import injection
 from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
@@ -328,12 +330,19 @@ class Summarizer:
 
 
 def _salvage(err: InvalidOutput, model, context: dict, name: str) -> CallResult:
-    """After the allowed re-asks: keep what validates, drop (and list) the rest; fail only if nothing parses."""
+    """After the allowed re-asks: keep what validates, drop (and list) the rest (of an answer cut off, what it
+    completed); fail only if nothing parses."""
     lenient = {**context, "lenient": True}
+    raw = err.raw.strip()
     try:  # the first JSON object of the answer, ignoring anything the model wrote after it
-        data = json.JSONDecoder().raw_decode(err.raw.strip())[0] if err.raw.strip() else None
+        data = json.JSONDecoder().raw_decode(raw)[0] if raw else None
     except ValueError:
-        data = None
+        # An answer cut off by the token limit (a small model can repeat a name until it runs out): its complete
+        # items, as pydantic's partial JSON parser reads them (an unfinished trailing string is left out).
+        try:
+            data = pydantic_core.from_json(raw, allow_partial=True) if raw else None
+        except ValueError:
+            data = None
     try:
         if hasattr(model, "salvage"):
             value = model.salvage(data, lenient)

@@ -10,5 +10,6 @@ __version__ = "0.2.0"
 # the one-call path keeps each actor's own evidence and id.
 # 2026.12.5: candidate names checked by spaCy's recognizer and parser (affiliations dropped), meeting participants
 # chosen among each sentence's actors, a date is no topic cue, figurative violence words, actors named only in
-# passing dropped, the same leaders meeting in another month are two meetings.
+# passing dropped, the same leaders meeting in another month are two meetings, trips, sessions and attendance are
+# meeting cues.
 PIPELINE_VERSION = "2026.12.5"

@@ -96,6 +96,9 @@ def test_actors_merge_surnames_countries_and_capitals():
 
 def test_cue_sentences_and_meeting_participants():
     assert 2 in cue_sentences(SEED, MEETING_CUE) and 8 in cue_sentences(SEED, VIOLENCE_CUE)
+    for visit in ("Modi is due to travel to Mauritius on Tuesday.", "The envoys attended a meeting in Doha.",
+                  "France requested an emergency session of the Security Council."):
+        assert MEETING_CUE.search(visit), visit
     drafts = [ActorDraft(name=n, kind=k) for n, k in [
         ("Sergei Lavrov", ActorKind.person), ("Sameh Shoukry", ActorKind.person), ("Syria", ActorKind.state),
         ("Libya", ActorKind.state), ("Russia", ActorKind.state)]]
@@ -200,6 +203,13 @@ def test_an_organization_named_only_as_an_affiliation_is_no_candidate():
     assert "Hudson Institute" in cands  # it also acts ("published a study")
     assert "Stanford University" not in cands  # only ever someone's affiliation
     assert "Jamestown Foundation" not in cands and "Janusz Bugajski of the Jamestown Foundation" not in cands
+
+
+def test_two_bodies_joined_by_and_are_two_candidates():
+    cands = _names("Speaking to top NATO and European Union military brass in Brussels, the minister urged unity. "
+                   "Russia and Iran signed a deal.")
+    assert {"NATO", "European Union", "Russia", "Iran"} <= set(cands)
+    assert "NATO and European Union" not in cands
 
 
 def test_the_recognizer_weights_are_the_published_ones():

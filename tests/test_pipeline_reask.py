@@ -68,3 +68,16 @@ def test_the_salvage_after_the_last_reask_keeps_only_the_last_answers_notes():
     assert any("Ghost Person" in w for w in warnings) and any(w.startswith("dropped meeting") for w in warnings)
     assert not any("Nobody Known" in w for w in warnings), warnings
     assert len(summary.meetings) == 1
+
+
+def test_an_answer_cut_off_by_the_token_limit_keeps_what_it_completed():
+    """The events answer stops in the middle of a list (a small model repeating a name until max_tokens): the
+    complete meeting is kept, the unfinished one dropped and listed, never all of them lost."""
+    whole = json.dumps({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry"], "status": "held"},
+                                     "3": {"who": ["Ahmed Hafez"] + ["Sergei Lavrov"] * 50}}})
+    cut = (200, {}, completion_body(whole[: whole.rindex("Sergei") + 3]), 0.0)
+    summary, server = _summarize([ACTORS, cut, cut])
+    assert len(server.arrivals) == 3  # the cut answer is re-asked once, then salvaged
+    assert len(summary.meetings) == 1
+    assert {a.name for a in summary.actors} >= {"Sergei Lavrov", "Sameh Shoukry"}
+    assert any(w.startswith("dropped meeting 3") for w in summary.provenance.warnings), summary.provenance.warnings

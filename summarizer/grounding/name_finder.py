@@ -11,7 +11,7 @@ from ..rules import alternatives, load
 from .alignment import bounded, word_pattern
 from .countries import capital_of, country_code, demonym_word, is_country, is_country_name, is_demonym
 from .dates import calendar_words
-from .ner import MIN_SUPPORT, affiliation_mention, coverage, person_before_of, proper_nouns
+from .ner import MIN_SUPPORT, affiliation_mention, coverage, entities_joined, person_before_of, proper_nouns
 
 _RULES = load("summarizer.grounding", "name_finder.yaml")
 
@@ -271,25 +271,38 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
         if any(_GROUP_NOUN.fullmatch(n[len(name):]) for n in found if n.startswith(name + " ")):
             continue  # "Village de Dieu" is the "Village de Dieu gang"
         out.append(found[name])
-    return [c for c in (_recognized(c, text) for c in out) if c is not None][:limit]
+    kept: dict[str, Candidate] = {}
+    for c in out:
+        for r in _recognized(c, text):
+            kept.setdefault(r.name, r)  # the first of a name wins
+    return list(kept.values())[:limit]
 
 
-def _recognized(candidate: Candidate, text: str) -> Candidate | None:
+def _recognized(candidate: Candidate, text: str) -> list[Candidate]:
     """The candidate as the recognizer and the parser see it: kept where an entity covers most of it at one of its
     mentions or its capitalized words are all proper nouns (a country, a capital, a name written with an office are
     kept anyway); dropped when every mention is someone's affiliation; a person's name cut from an affiliation the
-    capitalized span ran on into ("Soli Ozel of Istanbul's Kadir Has University" -> "Soli Ozel")."""
+    capitalized span ran on into ("Soli Ozel of Istanbul's Kadir Has University" -> "Soli Ozel"); two names that
+    an "and" joined into one span split ("NATO and European Union" -> "NATO", "European Union")."""
     name = candidate.name
     mentions = [(m.start(), m.end()) for m in word_pattern(name).finditer(text)]
+    if " and " in name:
+        for start, end in mentions:
+            parts = entities_joined(text, start, end)
+            if parts:  # "NATO and European Union military brass": two bodies, not one
+                return [Candidate(p) for p in parts]
     if " of " in name:
         for start, end in mentions:
             person = person_before_of(text, start, end)
             if person:
-                return Candidate(person, candidate.title, candidate.country)
+                return [Candidate(person, candidate.title, candidate.country)]
     if candidate.title is not None or is_country(name) or capital_of(name):
-        return candidate
+        return [candidate]
     if mentions and all(affiliation_mention(text, start, end, _ROLES, _OFFICE_WORDS) for start, end in mentions):
-        return None  # only ever someone's affiliation ("a fellow at the Hudson Institute"): no actor (guideline)
+        return []  # only ever someone's affiliation ("a fellow at the Hudson Institute"): no actor (guideline)
+    if any(coverage(text, start, end) >= MIN_SUPPORT or proper_nouns(text, start, end) for start, end in mentions):
+        return [candidate]
+    return []  # only ever someone's affiliation ("a fellow at the Hudson Institute"): no actor (guideline)
     if any(coverage(text, start, end) >= MIN_SUPPORT or proper_nouns(text, start, end) for start, end in mentions):
         return candidate
     return None

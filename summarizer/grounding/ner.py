@@ -88,6 +88,16 @@ def person_before_of(text: str, start: int, end: int) -> str | None:
     return None
 
 
+def entities_joined(text: str, start: int, end: int) -> list[str]:
+    """The entities that text[start:end] joins with "and" ("NATO and European Union"), when the recognizer finds
+    two or more there and nothing but "and" or a comma between them; else []."""
+    inside = [(s, e) for s, e, label in entities(text) if s >= start and e <= end and label in NAME_LABELS]
+    if len(inside) < 2 or inside[0][0] != start or inside[-1][1] != end:
+        return []
+    gaps = [text[a[1]: b[0]].strip(" ,") for a, b in zip(inside, inside[1:], strict=False)]
+    return [text[s:e] for s, e in inside] if all(g in ("", "and") for g in gaps) else []
+
+
 def labels_at(text: str, start: int, end: int) -> set[str]:
     """The labels of the entities overlapping text[start:end]."""
     return {label for s, e, label in entities(text) if s < end and e > start}
