@@ -29,7 +29,7 @@ from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, LLMError, OutputInvalid, SummarizerError
 from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall, json_schema, validating
-from .grounding import capital_of, is_city, is_country, locative_only, name_candidates
+from .grounding import capital_of, is_city, is_country, locative_only, name_candidates, ner
 from .llm import LLM, CallResult, InvalidOutput
 from .normalize import (
     MEETING_CUE,
@@ -83,6 +83,7 @@ class _Part:
     actors: list  # built from ``drafts`` before the events pass adopted any name
     actor_warnings: list[str]
     adopted: bool
+    parse: bytes  # the recognizer's parse of the whole article (grounding.ner.export)
 
 
 def _local_crash(settings: Settings) -> SummarizerError | None:
@@ -116,6 +117,7 @@ class _Names:
     states: list[str]  # countries and capitals otherwise
     names: list[str]  # the rest, for the model to label
     capitals: list[str]
+    parse: bytes  # the recognizer's parse of the article, for the last step (which may run in another process)
 
 
 def _find_names(sentences: list, article: Article) -> _Names:
@@ -130,7 +132,7 @@ def _find_names(sentences: list, article: Article) -> _Names:
     states = [n for n in geo if n not in settled_places]
     names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
     capitals = [c.name for c in candidates if capital_of(c.name)]
-    return _Names(candidates, people, cities, settled_places, states, names, capitals)
+    return _Names(candidates, people, cities, settled_places, states, names, capitals, ner.export(article.text))
 
 
 def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Article,
@@ -151,6 +153,7 @@ def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Arti
 def _assemble(article: Article, parts: list[_Part], first_summary, warnings: list[str]) -> tuple:
     """The final actors (merged across parts, unless one part's stand), summary text, meetings and conflicts;
     ``warnings`` with what they added."""
+    ner.adopt(article.text, parts[0].parse)  # parsed once, in the step that found the names
     if len(parts) == 1 and not parts[0].adopted:  # the actors the events pass saw are the final ones
         actors = parts[0].actors
         warnings.extend(parts[0].actor_warnings)
@@ -302,7 +305,7 @@ class Summarizer:
         adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in events.notes.adopted.values()]
         places = [*first.places(), *found.cities, *found.settled_places, *found.capitals]
         return _Part(candidates=candidates, drafts=drafts + adopted, first=first, events=events, places=places,
-                     actors=actors, actor_warnings=actor_warnings, adopted=bool(adopted))
+                     actors=actors, actor_warnings=actor_warnings, adopted=bool(adopted), parse=found.parse)
 
     def _provenance(self, run: _Run) -> Provenance:
         t, a = run.template, run.article

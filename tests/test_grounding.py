@@ -433,3 +433,17 @@ def test_actors_named_only_in_passing_are_dropped_with_a_warning():
     assert {"Kenya", "Somalia", "Ruto", "U.S. Air Force", "Kenya Defence Forces"} <= names  # subject, object, victim
     assert "Barack Obama" not in names
     assert any("Barack Obama" in w and "in passing" in w for w in warnings)
+
+
+def test_a_parse_handed_to_another_step_is_the_same_parse():
+    from summarizer.grounding import ner
+
+    text = "Kenyan President William Ruto hosted Somalia's president in Nairobi. Gunmen attacked a police post."
+    before = ner.entities(text)
+    data = ner.export(text)
+    ner._DOCS.clear()
+    ner._parse.cache_clear()
+    ner.adopt(text, data)
+    assert text in ner._DOCS  # adopted, not parsed again
+    assert ner.entities(text) == before
+    assert ner.plays_a_role(text, text.index("Gunmen"), text.index("Gunmen") + 6, lambda w: False)
