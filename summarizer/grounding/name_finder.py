@@ -302,7 +302,4 @@ def _recognized(candidate: Candidate, text: str) -> list[Candidate]:
         return []  # only ever someone's affiliation ("a fellow at the Hudson Institute"): no actor (guideline)
     if any(coverage(text, start, end) >= MIN_SUPPORT or proper_nouns(text, start, end) for start, end in mentions):
         return [candidate]
-    return []  # only ever someone's affiliation ("a fellow at the Hudson Institute"): no actor (guideline)
-    if any(coverage(text, start, end) >= MIN_SUPPORT or proper_nouns(text, start, end) for start, end in mentions):
-        return candidate
-    return None
+    return []
