@@ -66,10 +66,16 @@ def sentence_participants(article: Article, actors: list[Actor], sents: list[int
     for sent in sents:
         text = article.sentences[sent - 1].text
         near = [text]
-        if sent > 1 and _ANAPHORA.search(text):
+        if _refers_back(sent, text):
             near.append(article.sentences[sent - 2].text)
         out[sent] = [a.name for a in actors if any(mentions(a, t) for t in near)]
     return out
+
+
+def _refers_back(sent: int, text: str) -> bool:
+    """Does meeting sentence ``sent`` name its participants by reference to the sentence before ("Their second
+    summit was in Hanoi", "The two leaders met again")?"""
+    return sent > 1 and _ANAPHORA.search(text) is not None
 
 
 def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
@@ -87,7 +93,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         ids_in_text = {a.id for a in in_text}
         said = [a for w in d.who if (a := by_name.get(w.casefold())) is not None]  # the model's participants
         cited = [sent]
-        if sent > 1 and _ANAPHORA.search(text):
+        if _refers_back(sent, text):
             # "Their second summit was in Hanoi": the participants are the ones the sentence before names.
             earlier = {a.id for a in said if mentions(a, ctx.sentence(sent - 1))}
             if earlier - ids_in_text:
