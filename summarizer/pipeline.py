@@ -83,7 +83,7 @@ class _Part:
     actors: list  # built from ``drafts`` before the events pass adopted any name
     actor_warnings: list[str]
     adopted: bool
-    parse: bytes  # the recognizer's parse of the whole article (grounding.ner.export)
+    parse: bytes | None  # the recognizer's parse of the whole article (grounding.ner.export), for another process
 
 
 def _local_crash(settings: Settings) -> SummarizerError | None:
@@ -117,13 +117,14 @@ class _Names:
     states: list[str]  # countries and capitals otherwise
     names: list[str]  # the rest, for the model to label
     capitals: list[str]
-    parse: bytes  # the recognizer's parse of the article, for the last step (which may run in another process)
+    parse: bytes | None  # the recognizer's parse of the article for the last step, when that may run elsewhere
 
 
-def _find_names(sentences: list, article: Article) -> _Names:
+def _find_names(sentences: list, article: Article, handover: bool = False) -> _Names:
     """Candidate names of ``sentences``, and those settled without asking (each label costs ~9 output tokens): big
     cities are places, names written with an office are people, countries and capitals are places where every
-    mention is a location and states otherwise."""
+    mention is a location and states otherwise. With ``handover`` (the steps run in worker processes), also the
+    recognizer's parse of the article as bytes, so that the last step, maybe in another worker, adopts it."""
     candidates = name_candidates(sentences, article.text)
     people = [c.name for c in candidates if c.title is not None]
     cities = [c.name for c in candidates if c.title is None and is_city(c.name)]
@@ -132,7 +133,8 @@ def _find_names(sentences: list, article: Article) -> _Names:
     states = [n for n in geo if n not in settled_places]
     names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
     capitals = [c.name for c in candidates if capital_of(c.name)]
-    return _Names(candidates, people, cities, settled_places, states, names, capitals, ner.export(article.text))
+    parse = ner.export(article.text) if handover else None  # a later step in another process need not parse again
+    return _Names(candidates, people, cities, settled_places, states, names, capitals, parse)
 
 
 def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Article,
@@ -153,7 +155,7 @@ def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Arti
 def _assemble(article: Article, parts: list[_Part], first_summary, warnings: list[str]) -> tuple:
     """The final actors (merged across parts, unless one part's stand), summary text, meetings and conflicts;
     ``warnings`` with what they added."""
-    ner.adopt(article.text, parts[0].parse)  # parsed once, in the step that found the names
+    ner.adopt(article.text, parts[0].parse)  # parsed once, in the step that found the names (maybe elsewhere)
     if len(parts) == 1 and not parts[0].adopted:  # the actors the events pass saw are the final ones
         actors = parts[0].actors
         warnings.extend(parts[0].actor_warnings)
@@ -281,7 +283,7 @@ class Summarizer:
         local = self.settings.response_format == "json_object"
         shared = dict(title=a.title, published=a.published.isoformat() if a.published else None)
         run.messages = [{"role": "system", "content": t.render("system", **shared)}]
-        found: _Names = await self._cpu(_find_names, sentences, a)
+        found: _Names = await self._cpu(_find_names, sentences, a, self.executor is not None)
         candidates = found.candidates
         request = (t.render("article", numbered=a.numbered(sentences), **shared) + "\n\n"
                    + t.render("passes.actors", names=found.names, people=found.people, **shared))
