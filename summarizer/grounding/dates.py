@@ -32,6 +32,7 @@ def _month_pattern() -> str:
 
 _WEEKDAY = rf"(?:{alternatives(WEEKDAYS)})"
 _MONTH = _month_pattern()
+_MONTH_NUMBER = {form.lower(): i for i, (month, short) in enumerate(MONTHS.items(), 1) for form in (month, *short)}
 _DATE = re.compile(
     rf"\b(?:(?:{alternatives(_RULES['before_weekday'])})\s+)?{_WEEKDAY}(?:\s+(?:{alternatives(_RULES['day_parts'])}))?\b"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*\d{{4}})?\b"
@@ -57,11 +58,7 @@ def period(text: str | None, date: dt.date | None = None) -> tuple[int | None, i
         return None, None
     year = re.search(r"\b(?:19|20)\d\d\b", text)
     month = re.search(rf"\b{_MONTH}", text)
-    number = None
-    if month:
-        word = month.group().rstrip(".").lower()
-        number = next((i for i, (name, short) in enumerate(MONTHS.items(), 1)
-                       if word == name.lower() or word in (s.lower() for s in short)), None)
+    number = _MONTH_NUMBER.get(month.group().rstrip(".").lower()) if month else None
     return (int(year.group()) if year else None), number
 
 
