@@ -12,4 +12,6 @@ __version__ = "0.2.0"
 # chosen among each sentence's actors, a date is no topic cue, figurative violence words, actors named only in
 # passing dropped, the same leaders meeting in another month are two meetings, trips, sessions and attendance are
 # meeting cues.
-PIPELINE_VERSION = "2026.12.5"
+# 2026.12.6: a meeting the sentence's grammar denies (negated, refused, barred) is none; a definite description
+# ("The talks focused on ...") tells more of a meeting already told; spaCy's attribute ruler left out.
+PIPELINE_VERSION = "2026.12.6"

@@ -337,6 +337,69 @@ def test_meeting_participants_skip_places_topics_and_conditions():
     assert any("hope or a condition" in w for w in warnings)
 
 
+@pytest.mark.parametrize("sentence", [
+    "Kenya refused to attend talks with Somalia in Nairobi on Monday.",
+    "Kenya declined to meet Somalia in Nairobi.",
+    "Kenya's envoy was barred from travel to Somalia for the talks.",
+    "Kenya did not meet Somalia in Nairobi.",
+    "Kenya never met Somalia in Nairobi.",
+    "Kenya rejected talks with Somalia.",
+])
+def test_a_meeting_the_sentence_denies_is_none(sentence):
+    """A meeting verb that is negated, or the complement of a verb that says it did not happen (negative
+    implicatives: refused, declined, barred from, rejected), tells no meeting; the same words asserted do."""
+    from summarizer.normalize import build_meetings
+
+    drafts = [("Kenya", ActorKind.state), ("Somalia", ActorKind.state)]
+    for text, kept in ((sentence, 0), ("Kenya met Somalia in Nairobi on Monday.", 1),
+                       ("Talks between Kenya and Somalia failed in Nairobi.", 1),
+                       ("Kenya met Somalia in Nairobi but refused to comment on the talks.", 1)):
+        actors = _actors(text, drafts)
+        warnings: list[str] = []
+        built = build_meetings(
+            EventsPass.model_construct(meetings={"1": _meeting(["Kenya", "Somalia"], "held")}, conflicts=[]),
+            Context(article=Article(text=text), places=["Nairobi"], actors=list(actors.values()), warnings=warnings))
+        assert len(built) == kept, text
+        assert any("refused, prevented or denied" in w for w in warnings) == (kept == 0), warnings
+
+
+def test_asserted_reads_the_grammar_around_the_event_word():
+    from summarizer.grounding.ner import asserted
+    from summarizer.normalize.meetings import _UNASSERTING
+
+    def said(text: str, word: str) -> bool:
+        at = text.index(word)
+        return asserted(text, at, at + len(word), _UNASSERTING.fullmatch)
+
+    assert said("Putin is due to meet Erdogan in Turkey in January.", "meet")
+    assert said("He said they met in Doha.", "met")
+    assert said("Kenya refused to comment on the talks, which were held in Nairobi.", "talks")  # the relative clause
+    assert not said("Kenya refused to comment on the talks.", "talks")
+    assert not said("Talks between the two sides have not resumed.", "Talks")
+    assert not said("Russia declined to take part in the talks in Geneva.", "talks")
+
+
+def test_a_definite_description_tells_more_of_the_meeting_told_before():
+    """ "The talks focused on ...": the same meeting again (its topics and evidence are added, the names after the
+    topic cue are no participants); "The next meeting ..." is another one."""
+    from summarizer.normalize import build_meetings
+
+    text = ("Lavrov met Shoukry in Cairo on Monday. The talks focused on Syria and Libya. The meeting comes days "
+            "after Egypt struck camps in Libya. The next meeting of Lavrov and Shoukry will be in Moscow in May.")
+    actors = _actors(text, [("Lavrov", ActorKind.person), ("Shoukry", ActorKind.person), ("Syria", ActorKind.state),
+                            ("Libya", ActorKind.state), ("Egypt", ActorKind.state)])
+    events = EventsPass.model_construct(meetings={
+        "1": _meeting(["Lavrov", "Shoukry"], "held"), "2": _meeting(["Syria", "Libya"], "held"),
+        "3": _meeting(["Egypt", "Libya"], "held"), "4": _meeting(["Lavrov", "Shoukry"], "planned")}, conflicts=[])
+    built = build_meetings(events, Context(article=Article(text=text), places=["Cairo", "Moscow"],
+                                           actors=list(actors.values())))
+    by_id = {a.id: a.name for a in actors.values()}
+    assert [sorted(by_id[p] for p in m.participants) for m in built] == [["Lavrov", "Shoukry"], ["Lavrov", "Shoukry"]]
+    assert [e.sentence for e in built[0].evidence] == [1, 2, 3]
+    assert {"Syria", "Libya"} <= set(built[0].topics)
+    assert built[1].status.value == "planned" and built[1].location == "Moscow"
+
+
 def test_chunks_cover_every_sentence_with_overlap():
     text = " ".join(f"Sentence number {i} tells something about Egypt." for i in range(1, 41))
     article = Article(text=text)

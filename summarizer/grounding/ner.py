@@ -209,3 +209,66 @@ def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bo
     if token.dep_ in ("poss", "compound"):
         return event_word(head.text)
     return False
+
+
+#: The links from an event word up to the verb that tells whether it happened: an infinitive or gerund complement
+#: ("refused to attend", "barred from attending"), a preposition and its object ("barred from travel to"), a direct
+#: object ("declined talks").
+COMPLEMENT_DEPS = frozenset({"xcomp", "pcomp", "pobj", "prep", "dobj"})
+
+
+def _is_verb(token) -> bool:
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
+def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]) -> bool:
+    """Does the sentence assert the event that the word at text[start:end] names ("met", "talks", "attend"), by
+    its grammar? It does not when the verb that carries the event is negated ("did not meet", "never visited") or
+    when the event is the complement of a verb that says it did not or may not happen (``unasserting`` matches
+    that verb: "refused to attend", "was barred from travel to", "declined talks"): Karttunen's negative
+    implicatives, a pattern of news language. An event noun that is the subject of its verb ("the talks failed")
+    is asserted whatever that verb says of it."""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return True
+    token = span.root
+    if any(child.dep_ == "relcl" for child in token.children):
+        return True  # "the talks, which were held in Doha": the relative clause asserts them
+    for _ in range(6):  # up from the event word, through complements and prepositions, to the verb that says it
+        negated = any(child.dep_ == "neg" for child in token.children)
+        if _is_verb(token) and negated:
+            return False
+        head = token.head
+        if head is token:
+            return True
+        if token.dep_ in ("nsubj", "nsubjpass"):  # "the talks failed", "talks have not resumed"
+            return not any(child.dep_ == "neg" for child in head.children)
+        if token.dep_ not in COMPLEMENT_DEPS or (_is_verb(token) and token.dep_ not in ("xcomp", "pcomp")):
+            return True
+        if _is_verb(head) and unasserting(head.lower_):
+            return False
+        token = head
+    return True
+
+
+#: Determiners of a description that refers back to something already told ("the talks", "this meeting").
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+
+
+def definite_subject(text: str, start: int, end: int, new_occasion: Callable[[str], bool]) -> str | None:
+    """The words before the word at text[start:end] in its phrase ("The G7" of "The G7 talks") when that word is
+    the head of the subject of its sentence, with a definite determiner and no word that makes it another occasion
+    (``new_occasion``: "the next meeting", "the second summit"); else None. "The talks focused on Syria", "The
+    meeting comes days after ...": a definite description that refers back to an event the article has told
+    (anaphora by definite description, a pattern of news narration)."""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    if token.dep_ not in ("nsubj", "nsubjpass") or _is_verb(token):
+        return None
+    children = list(token.children)
+    if (not any(c.dep_ == "det" and c.lower_ in DEFINITE for c in children)
+            or any(new_occasion(c.lower_) or c.dep_ == "nummod" for c in children)):
+        return None
+    return text[token.left_edge.idx: token.idx]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ..article import Article
 from ..extraction import EventsPass
 from ..grounding import date_in, occurs, period, place_country, resolve_date
+from ..grounding.ner import asserted, definite_subject
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
 from .common import (
@@ -45,6 +46,8 @@ _ONGOING = re.compile(alternatives(rf"\b{p}\b" for p in _RULES["ongoing"]), re.I
 _HELD = _cue("held")
 _CONDITIONAL = _cue("conditional")
 _ANAPHORA = _cue("anaphora")
+_UNASSERTING = re.compile(_words("unasserting"), re.I)
+_NEW_OCCASION = re.compile(_words("new_occasion"), re.I)
 _SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
 _MEETS_BEFORE = re.compile(rf"\b(?:{_words('meets_before')})\s+(?:\S+\s+){{0,4}}$")
@@ -90,6 +93,22 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         if _CONDITIONAL.search(text):
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
+        if not _asserted(ctx.article, sent):
+            ctx.warnings.append(f"meeting in sentence {sent} dropped: refused, prevented or denied, not a meeting")
+            continue
+        # "The G7 talks bring together ministers from Britain, Canada, ...": a forum lists its members.
+        bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)]
+        forum = bodies if _MULTI.search(text) and sum(a.kind == ActorKind.state for a in bodies) >= 3 else []
+        told = _told_before(ctx, sent, merged)
+        if told is not None:  # "The talks focused on Syria and Libya": more on the meeting told last
+            if forum:
+                told.participants = dedupe([*told.participants, *(a.id for a in forum)])
+                told.visitors = [i for i in told.participants if told.host and i != told.host]
+                told.mode = MeetingMode.multilateral
+            told.topics = dedupe([t for t in [*told.topics, *_topic_names(text, ctx)]
+                                  if t not in {a.name for a in forum}])
+            told.evidence = merge_evidence(told.evidence, sentence_evidence(ctx.article, [sent]))
+            continue
         ids_in_text = {a.id for a in in_text}
         said = [a for w in d.who if (a := by_name.get(w.casefold())) is not None]  # the model's participants
         cited = [sent]
@@ -106,10 +125,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         # "talks with Ukrainian officials": a state present through its unnamed officials.
         named += [a for a in in_text if a.kind == ActorKind.state and a.country and any(
             demonym_code(m.group(1)) == a.country for m in _OFFICIALS.finditer(text))]
-        # "The G7 talks bring together ministers from Britain, Canada, ...": a forum lists its members.
-        bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)]
-        if _MULTI.search(text) and sum(a.kind == ActorKind.state for a in bodies) >= 3:
-            named += bodies
+        named += forum
         people = participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
         if len(people) < 2:  # a meeting needs two identifiable sides (PLOVER CONSULT)
             ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
@@ -134,6 +150,37 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         else:
             _absorb_meeting(twin, meeting)
     return merged
+
+
+def _asserted(article: Article, sent: int) -> bool:
+    """Does the sentence assert at least one of the meetings its meeting words name ("met", "talks"), or has it
+    none of those words (the model's reading stands)?"""
+    sentence = article.sentences[sent - 1]
+    cues = list(MEETING_CUE.finditer(sentence.text))
+    return not cues or any(
+        asserted(article.text, sentence.start + m.start(), sentence.start + m.end(), _UNASSERTING.fullmatch)
+        for m in cues)
+
+
+def _told_before(ctx: Context, sent: int, merged: list[Meeting]) -> Meeting | None:
+    """The meeting that sentence ``sent`` tells more about, when its only meeting word is the head of a definite
+    subject ("The talks focused on ...", "The G7 talks bring together ..."): the first meeting told of an actor that
+    the subject names ("The G7 talks"; None if there is none: this sentence tells it first), else the last meeting
+    told before it; None for another sentence."""
+    sentence = ctx.article.sentences[sent - 1]
+    cues = list(MEETING_CUE.finditer(sentence.text))
+    if len(cues) != 1:
+        return None
+    words = definite_subject(ctx.article.text, sentence.start + cues[0].start(), sentence.start + cues[0].end(),
+                             _NEW_OCCASION.fullmatch)
+    if words is None:
+        return None
+    before = [m for m in merged if m.evidence and m.evidence[0].sentence and m.evidence[0].sentence < sent]
+    named = {a.id for a in ctx.actors if mentions(a, words)}
+    theirs = [m for m in before if named & set(m.participants)]
+    if named:  # "The G7 talks": the G7's meeting, as the article first told it; none told yet: this one
+        return min(theirs, key=lambda m: m.evidence[0].sentence or 0, default=None)
+    return max(before, key=lambda m: max(e.sentence or 0 for e in m.evidence), default=None)
 
 
 def meeting_status(text: str, said: MeetingStatus) -> MeetingStatus:
