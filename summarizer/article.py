@@ -75,13 +75,9 @@ def split_sentences(text: str) -> list[Sentence]:
     sentence ('... aggressor. "We') is moved to the sentence it opens."""
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
-        at = line.start()
-        for piece in segment("en", line.group()):
-            found = text.find(piece, at, line.end())
-            if found < 0:
-                continue
-            at = found + len(piece)
-            start, end = found + len(piece) - len(piece.lstrip()), found + len(piece.rstrip())
+        for found, piece in _pieces(line.group()):
+            start = line.start() + found + len(piece) - len(piece.lstrip())
+            end = line.start() + found + len(piece.rstrip())
             if end > start:
                 spans.append((start, end))
     fixed: list[tuple[int, int]] = []
@@ -109,6 +105,33 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 _OPENING_QUOTE = re.compile(r'\s["“]$')
+#: A "sentence" this long is a quote that never closes, or opens with one kind of mark and closes with the other
+#: ('"... a year.” Bennett'), which the splitter runs on to the end of the paragraph: it is split again with its
+#: quotation marks set aside (one space for one mark: offsets stay).
+RUN_ON_CHARS = 600
+_QUOTE_MARKS = str.maketrans({'"': " ", "“": " ", "”": " "})
+
+
+def _pieces(line: str) -> list[tuple[int, str]]:
+    """sentencex's sentences of one line, with their offsets in it."""
+    out: list[tuple[int, str]] = []
+    at = 0
+    for piece in segment("en", line):
+        found = line.find(piece, at)
+        if found < 0:
+            continue
+        at = found + len(piece)
+        if len(piece) <= RUN_ON_CHARS:
+            out.append((found, piece))
+            continue
+        bare = piece.translate(_QUOTE_MARKS)
+        inner = 0
+        for part in segment("en", bare):
+            where = bare.find(part, inner)
+            if where >= 0:
+                inner = where + len(part)
+                out.append((found + where, line[found + where: found + inner]))
+    return out
 
 
 def parse_date(value) -> dt.date | None:

@@ -14,4 +14,7 @@ __version__ = "0.2.0"
 # meeting cues.
 # 2026.12.6: a meeting the sentence's grammar denies (negated, refused, barred) is none; a definite description
 # ("The talks focused on ...") tells more of a meeting already told; spaCy's attribute ruler left out.
-PIPELINE_VERSION = "2026.12.6"
+# 2026.12.7: a quotation closed with the wrong mark no longer runs a sentence on to the end of its paragraph; a body
+# written alone ("the Taliban") is not folded into its organ's name ("Taliban Foreign Ministry"); attempts and
+# passives of prevention ("his travel was prohibited") assert no meeting.
+PIPELINE_VERSION = "2026.12.7"

@@ -377,6 +377,9 @@ def test_asserted_reads_the_grammar_around_the_event_word():
     assert not said("Kenya refused to comment on the talks.", "talks")
     assert not said("Talks between the two sides have not resumed.", "Talks")
     assert not said("Russia declined to take part in the talks in Geneva.", "talks")
+    assert not said("His travel to Kabul has been prohibited by the government.", "travel to")
+    assert not said("Biden tried to establish a strategic dialogue with China.", "dialogue")
+    assert said("The talks were held in Geneva.", "talks")
 
 
 def test_a_definite_description_tells_more_of_the_meeting_told_before():
@@ -398,6 +401,29 @@ def test_a_definite_description_tells_more_of_the_meeting_told_before():
     assert [e.sentence for e in built[0].evidence] == [1, 2, 3]
     assert {"Syria", "Libya"} <= set(built[0].topics)
     assert built[1].status.value == "planned" and built[1].location == "Moscow"
+
+
+@pytest.mark.parametrize("first", ['He asked for a “constructive" dialogue.', '“We will go on for a year."'])
+def test_a_quote_closed_with_the_wrong_mark_does_not_swallow_the_paragraph(first):
+    """A quotation opened with one mark and closed with the other is a typo of the copy, after which the splitter
+    would see one quotation, so one sentence, up to the next closing mark; the paragraph is still cut into its
+    sentences, and every sentence is the article's own text."""
+    middle = " ".join(f"The minister met envoy number {i} in the capital on Monday." for i in range(1, 14))
+    text = f"{first} {middle} “Even so, we stay,” he said."
+    sentences = Article(text=text).sentences
+    assert len(sentences) == 15
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert sentences[1].text == "The minister met envoy number 1 in the capital on Monday."
+
+
+def test_a_body_is_not_folded_into_the_name_of_its_organ():
+    """ "Kim" is "Kim Jong Un", but "the Taliban", written alone as an entity, is not the "Taliban Foreign
+    Ministry": the body and its organ are two actors."""
+    text = ("The Taliban Foreign Ministry said on Monday that the Taliban would not meet the envoy. Kim Jong Un "
+            "spoke. Kim left for Moscow.")
+    names = [c.name for c in name_candidates(Article(text=text).sentences, text)]
+    assert "Taliban" in names and "Taliban Foreign Ministry" in names
+    assert "Kim Jong Un" in names and "Kim" not in names
 
 
 def test_chunks_cover_every_sentence_with_overlap():

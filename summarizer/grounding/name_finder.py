@@ -265,9 +265,10 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
     size = {name: len(name.split()) for name in found}  # counted once: every pair of names is compared
     out = []
     for name, k in size.items():
-        if k <= 2 and any(m > k and (n.endswith(" " + name) or (k == 1 and n.startswith(name + " ")))
+        if k <= 2 and any(m > k and (n.endswith(" " + name) or (k == 1 and n.startswith(name + " ")
+                                                                 and not _organ_of(name, n, text)))
                           for n, m in size.items()):
-            continue  # "Lavrov" is "Sergei Lavrov", "Kim" is "Kim Jong Un"
+            continue  # "Lavrov" is "Sergei Lavrov", "Kim" is "Kim Jong Un"; "Taliban" is not "Taliban Foreign Ministry"
         if any(_GROUP_NOUN.fullmatch(n[len(name):]) for n in found if n.startswith(name + " ")):
             continue  # "Village de Dieu" is the "Village de Dieu gang"
         out.append(found[name])
@@ -276,6 +277,18 @@ def name_candidates(sentences, text: str, limit: int = 60) -> list[Candidate]:
         for r in _recognized(c, text):
             kept.setdefault(r.name, r)  # the first of a name wins
     return list(kept.values())[:limit]
+
+
+def _organ_of(name: str, longer: str, text: str) -> bool:
+    """Is ``longer`` an organ of the body ``name`` ("Taliban Foreign Ministry": it ends with an organization's
+    word), and is ``name`` also written alone, where the recognizer sees an entity ("the Taliban")? The body is
+    then another actor, not a short form of its organ's name. A people's name ("Baloch" of "Baloch Liberation
+    Army") is no entity of those kinds."""
+    if longer.split()[-1].lower().rstrip("s") not in ORG_WORDS:
+        return False
+    rest = longer[len(name):]
+    return any(not text.startswith(rest, m.end()) and coverage(text, m.start(), m.end()) >= MIN_SUPPORT
+               for m in word_pattern(name).finditer(text))
 
 
 def _recognized(candidate: Candidate, text: str) -> list[Candidate]:

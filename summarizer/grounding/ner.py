@@ -225,9 +225,10 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
     """Does the sentence assert the event that the word at text[start:end] names ("met", "talks", "attend"), by
     its grammar? It does not when the verb that carries the event is negated ("did not meet", "never visited") or
     when the event is the complement of a verb that says it did not or may not happen (``unasserting`` matches
-    that verb: "refused to attend", "was barred from travel to", "declined talks"): Karttunen's negative
-    implicatives, a pattern of news language. An event noun that is the subject of its verb ("the talks failed")
-    is asserted whatever that verb says of it."""
+    that verb: "refused to attend", "was barred from travel to", "declined talks", "tried to meet"): Karttunen's
+    negative implicatives and verbs of attempt, a pattern of news language; so is an event noun that such a verb
+    says, in the passive, was stopped ("his travel has been prohibited"). An event noun that is the subject of an
+    active verb ("the talks failed") is asserted whatever that verb says of it."""
     span = _doc(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return True
@@ -241,6 +242,8 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
         head = token.head
         if head is token:
             return True
+        if token.dep_ == "nsubjpass" and _is_verb(head) and unasserting(head.lower_):
+            return False  # "his travel to Afghanistan has been prohibited", "the talks were blocked"
         if token.dep_ in ("nsubj", "nsubjpass"):  # "the talks failed", "talks have not resumed"
             return not any(child.dep_ == "neg" for child in head.children)
         if token.dep_ not in COMPLEMENT_DEPS or (_is_verb(token) and token.dep_ not in ("xcomp", "pcomp")):
