@@ -16,5 +16,6 @@ __version__ = "0.2.0"
 # ("The talks focused on ...") tells more of a meeting already told; spaCy's attribute ruler left out.
 # 2026.12.7: a quotation closed with the wrong mark no longer runs a sentence on to the end of its paragraph; a body
 # written alone ("the Taliban") is not folded into its organ's name ("Taliban Foreign Ministry"); attempts and
-# passives of prevention ("his travel was prohibited") assert no meeting.
+# passives of prevention ("his travel was prohibited") assert no meeting, nor a wish ("willingness to travel to"), nor
+# "talks" as a verb of speech about a topic.
 PIPELINE_VERSION = "2026.12.7"

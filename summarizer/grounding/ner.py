@@ -213,28 +213,35 @@ def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bo
 
 #: The links from an event word up to the verb that tells whether it happened: an infinitive or gerund complement
 #: ("refused to attend", "barred from attending"), a preposition and its object ("barred from travel to"), a direct
-#: object ("declined talks").
-COMPLEMENT_DEPS = frozenset({"xcomp", "pcomp", "pobj", "prep", "dobj"})
+#: object ("declined talks"), a clause that completes a noun ("willingness to travel").
+COMPLEMENT_DEPS = frozenset({"xcomp", "pcomp", "pobj", "prep", "dobj", "acl"})
 
 
 def _is_verb(token) -> bool:
     return token.tag_.startswith("VB") or token.tag_ == "MD"
 
 
-def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]) -> bool:
+def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool],
+             wishing: Callable[[str], bool] = lambda word: False) -> bool:
     """Does the sentence assert the event that the word at text[start:end] names ("met", "talks", "attend"), by
     its grammar? It does not when the verb that carries the event is negated ("did not meet", "never visited") or
     when the event is the complement of a verb that says it did not or may not happen (``unasserting`` matches
     that verb: "refused to attend", "was barred from travel to", "declined talks", "tried to meet"): Karttunen's
     negative implicatives and verbs of attempt, a pattern of news language; so is an event noun that such a verb
     says, in the passive, was stopped ("his travel has been prohibited"). An event noun that is the subject of an
-    active verb ("the talks failed") is asserted whatever that verb says of it."""
+    active verb ("the talks failed") is asserted whatever that verb says of it. Nor is an event that completes a
+    noun or adjective of wish or readiness (``wishing``: "my willingness to travel to", "ready to meet"): a hope.
+    "Talks" as a verb of speech about a topic ("the White House talks about ...") names no meeting."""
     span = _doc(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return True
     token = span.root
     if any(child.dep_ == "relcl" for child in token.children):
         return True  # "the talks, which were held in Doha": the relative clause asserts them
+    if _is_verb(token) and token.lower_.startswith("talk"):
+        preps = {child.lower_ for child in token.children if child.dep_ == "prep"}
+        if preps & {"about", "of"} and not preps & {"with", "to"}:
+            return False  # "the White House talks about the possibility of ...": speech about a topic
     for _ in range(6):  # up from the event word, through complements and prepositions, to the verb that says it
         negated = any(child.dep_ == "neg" for child in token.children)
         if _is_verb(token) and negated:
@@ -246,9 +253,9 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
             return False  # "his travel to Afghanistan has been prohibited", "the talks were blocked"
         if token.dep_ in ("nsubj", "nsubjpass"):  # "the talks failed", "talks have not resumed"
             return not any(child.dep_ == "neg" for child in head.children)
-        if token.dep_ not in COMPLEMENT_DEPS or (_is_verb(token) and token.dep_ not in ("xcomp", "pcomp")):
+        if token.dep_ not in COMPLEMENT_DEPS or (_is_verb(token) and token.dep_ not in ("xcomp", "pcomp", "acl")):
             return True
-        if _is_verb(head) and unasserting(head.lower_):
+        if (unasserting(head.lower_) if _is_verb(head) else wishing(head.lower_)):
             return False
         token = head
     return True

@@ -47,6 +47,7 @@ _HELD = _cue("held")
 _CONDITIONAL = _cue("conditional")
 _ANAPHORA = _cue("anaphora")
 _UNASSERTING = re.compile(_words("unasserting"), re.I)
+_WISHING = re.compile(_words("wishing"), re.I)
 _NEW_OCCASION = re.compile(_words("new_occasion"), re.I)
 _SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
@@ -94,7 +95,8 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
         if not _asserted(ctx.article, sent):
-            ctx.warnings.append(f"meeting in sentence {sent} dropped: refused, prevented or denied, not a meeting")
+            ctx.warnings.append(f"meeting in sentence {sent} dropped: refused, prevented, denied or only hoped for,"
+                                " not a meeting")
             continue
         # "The G7 talks bring together ministers from Britain, Canada, ...": a forum lists its members.
         bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)]
@@ -158,7 +160,8 @@ def _asserted(article: Article, sent: int) -> bool:
     sentence = article.sentences[sent - 1]
     cues = list(MEETING_CUE.finditer(sentence.text))
     return not cues or any(
-        asserted(article.text, sentence.start + m.start(), sentence.start + m.end(), _UNASSERTING.fullmatch)
+        asserted(article.text, sentence.start + m.start(), sentence.start + m.end(), _UNASSERTING.fullmatch,
+                 _WISHING.fullmatch)
         for m in cues)
 
 
