@@ -29,6 +29,7 @@ import random
 import re
 import sys
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -231,7 +232,8 @@ async def _serve(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes our stdin (or kills us)
     await server.stop()
-    print(json.dumps(dict(server.stats)), flush=True)
+    # its own CPU: it runs on the same cores as the client it serves, which a hosted API does not
+    print(json.dumps({**server.stats, "cpu_seconds": round(time.process_time(), 3)}), flush=True)
 
 
 def main() -> None:
