@@ -10,7 +10,9 @@ and the mean F1 of each. With --record, the default template's exchanges are rec
 (cassettes/<split>/<id>.yaml) that tests/test_cassettes.py replays. Needs the `[local]` extra.
 
 Splits: ``dev`` (eval/gold, seeds/dev.jsonl and the seed) is what rules and prompts are tuned on;
-``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on.
+``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on; ``test``
+(eval/gold-test, seeds/test.jsonl) is scored once per pipeline version and nothing else is read of it (no
+cassettes: it runs against the model).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from summarizer.render import eval_table  # noqa: E402
 SPLITS = {
     "dev": ("eval/gold", ("seeds/dev.jsonl", "seeds/lavrov-cairo.txt")),
     "validation": ("eval/gold-validation", ("seeds/validation.jsonl",)),
+    "test": ("eval/gold-test", ("seeds/test.jsonl",)),
 }
 
 
@@ -53,6 +56,8 @@ def main() -> int:
                              "turn, so each keeps its instructions in the server's one-slot prefix cache, as in a "
                              "batch run)")
     args = parser.parse_args()
+    if args.record and args.split == "test":
+        parser.error("the test split has no cassettes: it is only ever scored against the model")
 
     gold_dir, sources = SPLITS[args.split]
     gold = load_gold(ROOT / gold_dir)

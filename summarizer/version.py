@@ -17,5 +17,6 @@ __version__ = "0.2.0"
 # 2026.12.7: a quotation closed with the wrong mark no longer runs a sentence on to the end of its paragraph; a body
 # written alone ("the Taliban") is not folded into its organ's name ("Taliban Foreign Ministry"); attempts and
 # passives of prevention ("his travel was prohibited") assert no meeting, nor a wish ("willingness to travel to"), nor
-# "talks" as a verb of speech about a topic.
+# "talks" as a verb of speech about a topic; a family name written first and used alone is an alias ("Kim"); a
+# capitalized span that ends with a hyphenated qualifier ("United Nations-appointed") is no name.
 PIPELINE_VERSION = "2026.12.7"

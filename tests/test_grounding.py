@@ -429,6 +429,26 @@ def test_a_body_is_not_folded_into_the_name_of_its_organ():
     assert "Kim Jong Un" in names and "Kim" not in names
 
 
+def test_a_span_that_ends_with_a_qualifier_is_no_name():
+    text = ("United Nations-appointed rapporteur Richard Bennett spoke. The Taliban attended a U.N.-organized "
+            "meeting with New York-based analysts. The United Nations said so.")
+    names = [c.name for c in name_candidates(Article(text=text).sentences, text)]
+    assert "Richard Bennett" in names and "United Nations" in names
+    assert not any(n.endswith(("-appointed", "-organized", "-based")) for n in names), names
+
+
+def test_a_family_name_written_first_and_used_alone_is_an_alias():
+    """ "Kim" for "Kim Jong Un", "Xi" for "Xi Jinping": news copy writes the family name alone where it comes
+    first; a first name that opens another person's name ("Robert") is no alias."""
+    text = ("Kim Jong Un met Xi Jinping. Trump met with Kim in Singapore. Xi said so. Robert O'Brien and Robert "
+            "Manning spoke.")
+    actors = _actors(text, [("Kim Jong Un", ActorKind.person), ("Xi Jinping", ActorKind.person),
+                            ("Robert O'Brien", ActorKind.person), ("Robert Manning", ActorKind.person),
+                            ("Trump", ActorKind.person)])
+    assert "Kim" in actors["Kim Jong Un"].aliases and "Xi" in actors["Xi Jinping"].aliases
+    assert "Robert" not in actors["Robert O'Brien"].aliases + actors["Robert Manning"].aliases
+
+
 def test_chunks_cover_every_sentence_with_overlap():
     text = " ".join(f"Sentence number {i} tells something about Egypt." for i in range(1, 41))
     article = Article(text=text)

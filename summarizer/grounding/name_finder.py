@@ -64,6 +64,8 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
     tokens = span.split()
     while tokens and (tokens[0].lower() in _STOP or tokens[0].lower() in _CALENDAR or _QUALIFIER.fullmatch(tokens[0])):
         tokens = tokens[1:]  # "Somalia-based al-Shabab", "Resource-rich Balochistan": the qualifier is not the name
+    if tokens and _QUALIFIER_END.fullmatch(tokens[-1]):
+        return []  # "United Nations-appointed rapporteur", "U.N.-organized meeting": a qualifier, not a name
     while tokens and (tokens[-1].lower().strip(",.") in _CALENDAR or tokens[-1].lower() in _ADVERBS):
         tokens = tokens[:-1]  # "Paris Monday", a heading run into the next sentence ("Moise Shortly")
     if len(tokens) == 2 and _two_names(*tokens):
@@ -114,6 +116,7 @@ _OFFICES = tuple(_RULES["lowercase_offices"])
 _OFFICE_WORDS = frozenset(_OFFICES)
 _OFFICE_BEFORE = re.compile(rf"((?:[A-Z][a-z]+\s+){{0,2}}(?:[a-z]+\s+)?(?:{'|'.join(_OFFICES)}))\s+$")
 _QUALIFIER = re.compile(rf"[A-Z][\w.'’]*-(?:{_words('qualifier_suffixes')})")
+_QUALIFIER_END = re.compile(rf"[\w.'’]+-(?:{_words('qualifier_suffixes')})")
 _ADVERBS = frozenset(_RULES["trailing_adverbs"])
 # A span right after the outlet's name ("VOA Somali"); the name first so that re scans for it (a leading word
 # boundary would be tried at every position of the sentence).

@@ -23,6 +23,7 @@ from ..grounding import (
     is_country_name,
     is_subdivision,
     occurs,
+    word_pattern,
 )
 from ..names import fold_accents, surname
 from ..rules import alternatives, load
@@ -198,11 +199,28 @@ def merge_actors(drafts: list[ActorDraft], article: Article) -> list[Entity]:
             ent.forms.append(draft.name)
             if not ent.draft.title and draft.title:
                 ent.draft.title = draft.title
+    people = [e.draft.name.split() for e in entities if e.draft.kind == ActorKind.person]
     for ent in entities:
         short = [surname(ent.draft.name) if ent.draft.kind == ActorKind.person else None,
                  acronym(ent.draft.name, article.text)]
+        if ent.draft.kind == ActorKind.person:
+            short.append(_first_word_alone(ent.draft.name, article.text, people))
         ent.forms = dedupe([ent.draft.name, *ent.forms, *[x for x in short if x and occurs(x, article.text)]])
     return entities
+
+
+def _first_word_alone(name: str, text: str, people: list[list[str]]) -> str | None:
+    """The first word of a person's name when the article also writes it alone, as news copy does with a family
+    name written first ("Kim" for "Kim Jong Un", "Xi" for "Xi Jinping"), and no other person of the article has
+    that word in their name."""
+    words = name.split()
+    if len(words) < 2 or not words[0][:1].isupper() or sum(words[0] in other for other in people) > 1:
+        return None
+    alone = any(not _NAME_GOES_ON.match(text, m.end()) for m in word_pattern(words[0]).finditer(text))
+    return words[0] if alone else None
+
+
+_NAME_GOES_ON = re.compile(r"[\s-]+[A-Z]")  # "Kim Jong Un", "Robert Manning": the word is not alone there
 
 
 def _better_name(new: ActorDraft, old: ActorDraft) -> bool:
