@@ -5,7 +5,7 @@ vocabulary is ``meetings.yaml``."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..article import Article
 from ..extraction import EventsPass
@@ -49,6 +49,12 @@ _ANAPHORA = _cue("anaphora")
 _UNASSERTING = re.compile(_words("unasserting"), re.I)
 _WISHING = re.compile(_words("wishing"), re.I)
 _NEW_OCCASION = re.compile(_words("new_occasion"), re.I)
+
+
+def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
+    """Does the pattern match the whole word?"""
+    return lambda word: pattern.fullmatch(word) is not None
+
 _SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
 _MEETS_BEFORE = re.compile(rf"\b(?:{_words('meets_before')})\s+(?:\S+\s+){{0,4}}$")
@@ -160,8 +166,8 @@ def _asserted(article: Article, sent: int) -> bool:
     sentence = article.sentences[sent - 1]
     cues = list(MEETING_CUE.finditer(sentence.text))
     return not cues or any(
-        asserted(article.text, sentence.start + m.start(), sentence.start + m.end(), _UNASSERTING.fullmatch,
-                 _WISHING.fullmatch)
+        asserted(article.text, sentence.start + m.start(), sentence.start + m.end(), _whole(_UNASSERTING),
+                 _whole(_WISHING))
         for m in cues)
 
 
@@ -175,7 +181,7 @@ def _told_before(ctx: Context, sent: int, merged: list[Meeting]) -> Meeting | No
     if len(cues) != 1:
         return None
     words = definite_subject(ctx.article.text, sentence.start + cues[0].start(), sentence.start + cues[0].end(),
-                             _NEW_OCCASION.fullmatch)
+                             _whole(_NEW_OCCASION))
     if words is None:
         return None
     before = [m for m in merged if m.evidence and m.evidence[0].sentence and m.evidence[0].sentence < sent]
