@@ -221,7 +221,8 @@ def serve(
         serve_forever(config.resolve(model_path=model_path), port=port)
 
 
-DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt"), Path("seeds/validation.jsonl")]
+DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt"), Path("seeds/validation.jsonl"),
+                    Path("seeds/test.jsonl")]
 DEFAULT_GOLD = [Path("eval/gold"), Path("eval/gold-validation")]
 
 
@@ -278,9 +279,10 @@ def eval_(
 
 
 def _split_name(gold_dir: Path) -> str:
-    """'dev' for eval/gold, 'validation' for eval/gold-validation, else the folder's name."""
+    """'dev' for eval/gold, 'validation' for eval/gold-validation, 'test' for eval/gold-test, else the folder's
+    name."""
     name = gold_dir.resolve().name
-    return {"gold": "dev", "gold-validation": "validation"}.get(name, name)
+    return {"gold": "dev", "gold-validation": "validation", "gold-test": "test"}.get(name, name)
 
 
 def _run_for_eval(gold: dict, texts: dict, save: Path | None, options: dict[str, Any]) -> dict:
