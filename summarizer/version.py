@@ -19,4 +19,6 @@ __version__ = "0.2.0"
 # passives of prevention ("his travel was prohibited") assert no meeting, nor a wish ("willingness to travel to"), nor
 # "talks" as a verb of speech about a topic; a family name written first and used alone is an alias ("Kim"); a
 # capitalized span that ends with a hyphenated qualifier ("United Nations-appointed") is no name.
-PIPELINE_VERSION = "2026.12.7"
+# 2026.12.8: a trip's destination country or capital is the state met ("due to travel to Mauritius"); a possessive
+# description ("The Russian ministers' visit") refers back as a definite one does. Same model requests as 2026.12.7.
+PIPELINE_VERSION = "2026.12.8"

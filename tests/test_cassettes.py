@@ -141,9 +141,9 @@ def test_dev_set_eval_offline(llm_settings):
     """The current pipeline's accuracy on the hand-annotated dev set, replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "dev", "gold", [*read_articles(SEEDS / "dev.jsonl"),
                                                                   read_text_file(SEED)])
-    # Regression floor at the pipeline's measured scores on the recorded answers (actors F1 0.836, meetings 0.774,
-    # conflicts 0.815, mean F1 0.808; recorded by benchmarks/compare.py --split dev --record).
-    assert total.actors.f1 >= 0.83 and total.meetings.f1 >= 0.77 and total.conflicts.f1 >= 0.81, overall
+    # Regression floor at the pipeline's measured scores on the recorded answers (actors F1 0.836, meetings 0.788,
+    # conflicts 0.815, mean F1 0.813; recorded by benchmarks/compare.py --split dev --record).
+    assert total.actors.f1 >= 0.83 and total.meetings.f1 >= 0.78 and total.conflicts.f1 >= 0.81, overall
     assert total.mean_f1 >= 0.80, overall
 
 

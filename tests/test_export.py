@@ -155,15 +155,15 @@ def test_readme_queries_run_and_show_their_real_output(dev_db):
         columns, found = rq.run(con, block.group("sql"))
         assert block.group("table") == rq.markdown(columns, found), block.group("sql")
     (met_cols, met), (by_cols, by_country), (month_cols, months) = (rq.run(con, b.group("sql")) for b in blocks)
-    assert met_cols[0] == "meeting" and met_cols[-1] == "participants" and len(met) == 14
+    assert met_cols[0] == "meeting" and met_cols[-1] == "participants" and len(met) == 16
     cairo = next(r for r in met if r[0] == "lavrov-cairo:m1")
     assert "Sergei Lavrov (visitor)" in cairo[-1] and "Sameh Shoukry (visitor)" in cairo[-1] and cairo[3] == "Cairo"
     assert by_cols[:2] == ["country", "conflicts"]
     somalia = next(r for r in by_country if r[0] == "SOM")
     assert somalia[1] == 2 and "al-Shabab insurgency" in somalia[3]
     assert [r[1] for r in by_country] == sorted((r[1] for r in by_country), reverse=True)
-    assert month_cols[:2] == ["month", "meetings"] and sum(r[1] for r in months) == 14
-    assert ("2025-03", 4) in [(r[0], r[1]) for r in months]
+    assert month_cols[:2] == ["month", "meetings"] and sum(r[1] for r in months) == 16
+    assert ("2025-03", 5) in [(r[0], r[1]) for r in months]
 
 
 def test_readme_documents_every_table_and_column():

@@ -429,6 +429,26 @@ def test_a_body_is_not_folded_into_the_name_of_its_organ():
     assert "Kim Jong Un" in names and "Kim" not in names
 
 
+def test_a_trips_destination_country_or_capital_is_the_state_met():
+    """ "due to travel to Mauritius", "on his way to Moscow for discussions": the state whose country or capital
+    is the destination takes part; a city that is no capital does not."""
+    from summarizer.normalize import build_meetings
+
+    for said, expected in (("Modi is due to travel to Mauritius on Tuesday for talks.", {"Modi", "Mauritius"}),
+                           ("Trump was on his way to Moscow for discussions.", {"Trump", "Russia"}),
+                           ("Trump flew to Chicago for talks with Putin.", {"Trump", "Putin"})):
+        text = f"Russia, Mauritius and the United States said nothing. {said}"
+        actors = _actors(text, [("Modi", ActorKind.person), ("Mauritius", ActorKind.state),
+                                ("Trump", ActorKind.person), ("Russia", ActorKind.state),
+                                ("United States", ActorKind.state), ("Putin", ActorKind.person)])
+        speaker = "Modi" if "Modi" in text else "Trump"
+        built = build_meetings(
+            EventsPass.model_construct(meetings={"2": _meeting([speaker], "planned")}, conflicts=[]),
+            Context(article=Article(text=text), places=["Chicago"], actors=list(actors.values())))
+        by_id = {a.id: a.name for a in actors.values()}
+        assert [{by_id[i] for i in m.participants} for m in built] == [expected], said
+
+
 def test_a_span_that_ends_with_a_qualifier_is_no_name():
     text = ("United Nations-appointed rapporteur Richard Bennett spoke. The Taliban attended a U.N.-organized "
             "meeting with New York-based analysts. The United Nations said so.")

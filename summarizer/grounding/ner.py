@@ -267,7 +267,8 @@ DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 def definite_subject(text: str, start: int, end: int, new_occasion: Callable[[str], bool]) -> str | None:
     """The words before the word at text[start:end] in its phrase ("The G7" of "The G7 talks") when that word is
-    the head of the subject of its sentence, with a definite determiner and no word that makes it another occasion
+    the head of the subject of its sentence, with a definite determiner or a possessive ("The Russian ministers'
+    visit") and no word that makes it another occasion
     (``new_occasion``: "the next meeting", "the second summit"); else None. "The talks focused on Syria", "The
     meeting comes days after ...": a definite description that refers back to an event the article has told
     (anaphora by definite description, a pattern of news narration)."""
@@ -278,7 +279,7 @@ def definite_subject(text: str, start: int, end: int, new_occasion: Callable[[st
     if token.dep_ not in ("nsubj", "nsubjpass") or _is_verb(token):
         return None
     children = list(token.children)
-    if (not any(c.dep_ == "det" and c.lower_ in DEFINITE for c in children)
-            or any(new_occasion(c.lower_) or c.dep_ == "nummod" for c in children)):
+    definite = any((c.dep_ == "det" and c.lower_ in DEFINITE) or c.dep_ == "poss" for c in children)
+    if not definite or any(new_occasion(c.lower_) or c.dep_ == "nummod" for c in children):
         return None
     return text[token.left_edge.idx: token.idx]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from ..article import Article
 from ..extraction import EventsPass
-from ..grounding import date_in, occurs, period, place_country, resolve_date
+from ..grounding import capital_of, country_code, date_in, occurs, period, place_country, resolve_date
 from ..grounding.ner import asserted, definite_subject
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
@@ -58,6 +58,8 @@ def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
 _SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
 _MEETS_BEFORE = re.compile(rf"\b(?:{_words('meets_before')})\s+(?:\S+\s+){{0,4}}$")
+_DESTINATION = re.compile(
+    rf"\b(?:{_words('destination_before')})\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)")
 _OFFICIALS = re.compile(rf"\b([A-Z][a-z]+)\s+(?:{_words('officials')})\b")
 _PAIR_TALKS = re.compile(rf"\b([A-Z][\w.]*?)-([A-Z][\w.]*?)\s+(?:{_words('pair_meeting_nouns')})\b")
 _COMPOUND_TOPIC = re.compile(rf"-[A-Z][\w.]*\s+(?:{_words('compound_topic_nouns')})\b")
@@ -134,6 +136,11 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         named += [a for a in in_text if a.kind == ActorKind.state and a.country and any(
             demonym_code(m.group(1)) == a.country for m in _OFFICIALS.finditer(text))]
         named += forum
+        # "due to travel to Mauritius", "on their way to Moscow for discussions": the state whose country or capital
+        # is the trip's destination.
+        visited = {code for m in _DESTINATION.finditer(text)
+                   if (code := country_code(m.group(1), fuzzy=False) or capital_of(m.group(1)))}
+        named += [a for a in ctx.actors if a.kind == ActorKind.state and a.country in visited]
         people = participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
         if len(people) < 2:  # a meeting needs two identifiable sides (PLOVER CONSULT)
             ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
@@ -174,7 +181,8 @@ def _asserted(article: Article, sent: int) -> bool:
 def _told_before(ctx: Context, sent: int, merged: list[Meeting]) -> Meeting | None:
     """The meeting that sentence ``sent`` tells more about, when its only meeting word is the head of a definite
     subject ("The talks focused on ...", "The G7 talks bring together ..."): the first meeting told of an actor that
-    the subject names ("The G7 talks"; None if there is none: this sentence tells it first), else the last meeting
+    the subject names, or of a person of a state it names ("The G7 talks", "The Russian ministers' visit"; None if
+    there is none: this sentence tells it first), else the last meeting
     told before it; None for another sentence."""
     sentence = ctx.article.sentences[sent - 1]
     cues = list(MEETING_CUE.finditer(sentence.text))
@@ -185,8 +193,11 @@ def _told_before(ctx: Context, sent: int, merged: list[Meeting]) -> Meeting | No
     if words is None:
         return None
     before = [m for m in merged if m.evidence and m.evidence[0].sentence and m.evidence[0].sentence < sent]
-    named = {a.id for a in ctx.actors if mentions(a, words)}
-    theirs = [m for m in before if named & set(m.participants)]
+    named = [a for a in ctx.actors if mentions(a, words)]
+    ids = {a.id for a in named}
+    countries = {a.country for a in named if a.kind == ActorKind.state and a.country}
+    people = {a.id for a in ctx.actors if a.kind == ActorKind.person and a.country in countries}
+    theirs = [m for m in before if (ids | people) & set(m.participants)]  # "The Russian ministers' visit": Lavrov's
     if named:  # "The G7 talks": the G7's meeting, as the article first told it; none told yet: this one
         return min(theirs, key=lambda m: m.evidence[0].sentence or 0, default=None)
     return max(before, key=lambda m: max(e.sentence or 0 for e in m.evidence), default=None)
