@@ -365,11 +365,11 @@ def test_a_meeting_the_sentence_denies_is_none(sentence):
 
 def test_asserted_reads_the_grammar_around_the_event_word():
     from summarizer.grounding.ner import asserted
-    from summarizer.normalize.meetings import _UNASSERTING, _WISHING, _whole
+    from summarizer.normalize.meetings import _UNASSERTING_WORD, _WISHING_WORD
 
     def said(text: str, word: str) -> bool:
         at = text.index(word)
-        return asserted(text, at, at + len(word), _whole(_UNASSERTING), _whole(_WISHING))
+        return asserted(text, at, at + len(word), _UNASSERTING_WORD, _WISHING_WORD)
 
     assert said("Putin is due to meet Erdogan in Turkey in January.", "meet")
     assert said("He said they met in Doha.", "met")

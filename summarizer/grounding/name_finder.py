@@ -27,6 +27,13 @@ _SPAN = re.compile(rf"(?<![\w'’-]){_CAP}(?:{_LINK}{_CAP})*")
 _TITLE_WORDS = frozenset(_RULES["title_words"])
 _STOP = frozenset(_RULES["stop_words"])
 ORG_WORDS = frozenset(_RULES["org_words"])
+
+
+def _org_word(word: str) -> bool:
+    """An organization's word, singular or plural ("Ministry", "Forces")."""
+    return word.lower().rstrip("s") in ORG_WORDS
+
+
 _GROUP_NOUN = re.compile(rf"\s+({_words('group_nouns')})\b")
 _CALENDAR = frozenset(calendar_words())
 _OUTLETS = tuple(_RULES["outlets"])
@@ -94,7 +101,7 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
         or (title_words and tokens[0].lower() in ("of", "the") and tokens[1].lower() in _TITLE_WORDS | {"the"})
     ):
         title_words.append(tokens.pop(0))
-    org_word = any(t.lower().rstrip("s") in ORG_WORDS for t in tokens)
+    org_word = any(_org_word(t) for t in tokens)
     if title_words and (not tokens or org_word or any(t.lower() in _TITLE_WORDS for t in tokens)):
         tokens, title_words = title_words + tokens, []  # "Foreign Ministry": an organization, not a title
     if tokens:
@@ -133,7 +140,7 @@ def _two_names(first: str, second: str) -> bool:
         return False
     if (capital_of(second) or is_country_name(second)) and not demonym_word(first):
         return True
-    return re.fullmatch(r"(?:[A-Z]\.){2,}", first) is not None and second.lower().rstrip("s") not in ORG_WORDS
+    return re.fullmatch(r"(?:[A-Z]\.){2,}", first) is not None and not _org_word(second)
 
 
 def _is_title_word(token: str) -> bool:
@@ -151,7 +158,7 @@ def _title_inside(tokens: list[str]) -> tuple[str, str, str | None] | None:
     rest = tokens[at + 1:]
     if " of " in " ".join(rest):
         rest = rest[: rest.index("of")]  # "Andy Levin of Michigan"
-    if not 2 <= len(rest) <= 4 or any(t.lower().rstrip("s") in ORG_WORDS or t.lower() in _STOP for t in rest):
+    if not 2 <= len(rest) <= 4 or any(_org_word(t) or t.lower() in _STOP for t in rest):
         return None
     if not all(re.fullmatch(r"[A-Z][\w'’-]*", t) for t in rest):
         return None
@@ -232,7 +239,7 @@ def _names_in(span: str, text: str, at: int, sentence_start: bool) -> list[tuple
     if sentence_start:
         span = _sentence_initial(span, text)
     parts = [span]
-    if " and " in span and span.split()[-1].lower().rstrip("s") not in ORG_WORDS:
+    if " and " in span and not _org_word(span.split()[-1]):
         parts = span.split(" and ")  # "Russia and Iran", but "Intelligence and Security Agency" stays whole
     out = []
     for piece in [p for part in parts for p in _pieces(part)]:
@@ -287,7 +294,7 @@ def _organ_of(name: str, longer: str, text: str) -> bool:
     word), and is ``name`` also written alone, where the recognizer sees an entity ("the Taliban")? The body is
     then another actor, not a short form of its organ's name. A people's name ("Baloch" of "Baloch Liberation
     Army") is no entity of those kinds."""
-    if longer.split()[-1].lower().rstrip("s") not in ORG_WORDS:
+    if not _org_word(longer.split()[-1]):
         return False
     rest = longer[len(name):]
     return any(not text.startswith(rest, m.end()) and coverage(text, m.start(), m.end()) >= MIN_SUPPORT

@@ -186,6 +186,11 @@ def affiliation_mention(text: str, start: int, end: int, roles: frozenset[str], 
 ROLE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "csubj", "appos", "ROOT"})
 
 
+def _is_verb(token) -> bool:
+    """A verb or a modal by its fine-grained tag ("VBD", "MD")."""
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
 def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bool]) -> bool:
     """Does the name at text[start:end] have a part in its sentence by its grammar: a subject or object of a verb
     (also through a coordination: "Russia and Iran signed"), the one a relative clause tells of ("Haftar, who took
@@ -204,7 +209,7 @@ def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bo
     head = token.head
     if token.dep_ == "pobj":
         owner = head.head
-        return (owner.tag_.startswith("VB") or owner.tag_ == "MD" or event_word(owner.text)
+        return (_is_verb(owner) or event_word(owner.text)
                 or (head.lower_ == "of" and owner.dep_ in ROLE_DEPS))
     if token.dep_ in ("poss", "compound"):
         return event_word(head.text)
@@ -215,10 +220,6 @@ def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bo
 #: ("refused to attend", "barred from attending"), a preposition and its object ("barred from travel to"), a direct
 #: object ("declined talks"), a clause that completes a noun ("willingness to travel").
 COMPLEMENT_DEPS = frozenset({"xcomp", "pcomp", "pobj", "prep", "dobj", "acl"})
-
-
-def _is_verb(token) -> bool:
-    return token.tag_.startswith("VB") or token.tag_ == "MD"
 
 
 def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool],

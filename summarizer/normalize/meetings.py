@@ -55,6 +55,9 @@ def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
     """Does the pattern match the whole word?"""
     return lambda word: pattern.fullmatch(word) is not None
 
+
+_UNASSERTING_WORD, _WISHING_WORD, _NEW_OCCASION_WORD = _whole(_UNASSERTING), _whole(_WISHING), _whole(_NEW_OCCASION)
+
 _SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
 _MEETS_BEFORE = re.compile(rf"\b(?:{_words('meets_before')})\s+(?:\S+\s+){{0,4}}$")
@@ -102,14 +105,16 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         if _CONDITIONAL.search(text):
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
-        if not _asserted(ctx.article, sent):
+        sentence = ctx.article.sentences[sent - 1]
+        cues = [(sentence.start + m.start(), sentence.start + m.end()) for m in MEETING_CUE.finditer(text)]
+        if not _asserted(ctx.article, cues):
             ctx.warnings.append(f"meeting in sentence {sent} dropped: refused, prevented, denied or only hoped for,"
                                 " not a meeting")
             continue
         # "The G7 talks bring together ministers from Britain, Canada, ...": a forum lists its members.
         bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)]
         forum = bodies if _MULTI.search(text) and sum(a.kind == ActorKind.state for a in bodies) >= 3 else []
-        told = _told_before(ctx, sent, merged)
+        told = _told_before(ctx, sent, cues, merged)
         if told is not None:  # "The talks focused on Syria and Libya": more on the meeting told last
             if forum:
                 told.participants = dedupe([*told.participants, *(a.id for a in forum)])
@@ -167,29 +172,22 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     return merged
 
 
-def _asserted(article: Article, sent: int) -> bool:
-    """Does the sentence assert at least one of the meetings its meeting words name ("met", "talks"), or has it
-    none of those words (the model's reading stands)?"""
-    sentence = article.sentences[sent - 1]
-    cues = list(MEETING_CUE.finditer(sentence.text))
-    return not cues or any(
-        asserted(article.text, sentence.start + m.start(), sentence.start + m.end(), _whole(_UNASSERTING),
-                 _whole(_WISHING))
-        for m in cues)
+def _asserted(article: Article, cues: list[tuple[int, int]]) -> bool:
+    """Does the sentence assert at least one of the meetings its meeting words (``cues``, offsets in the article:
+    "met", "talks") name, or has it none of those words (the model's reading stands)?"""
+    return not cues or any(asserted(article.text, start, end, _UNASSERTING_WORD, _WISHING_WORD)
+                           for start, end in cues)
 
 
-def _told_before(ctx: Context, sent: int, merged: list[Meeting]) -> Meeting | None:
-    """The meeting that sentence ``sent`` tells more about, when its only meeting word is the head of a definite
-    subject ("The talks focused on ...", "The G7 talks bring together ..."): the first meeting told of an actor that
-    the subject names, or of a person of a state it names ("The G7 talks", "The Russian ministers' visit"; None if
-    there is none: this sentence tells it first), else the last meeting
-    told before it; None for another sentence."""
-    sentence = ctx.article.sentences[sent - 1]
-    cues = list(MEETING_CUE.finditer(sentence.text))
+def _told_before(ctx: Context, sent: int, cues: list[tuple[int, int]], merged: list[Meeting]) -> Meeting | None:
+    """The meeting that sentence ``sent`` tells more about, when its only meeting word (``cues``) is the head of a
+    definite subject ("The talks focused on ...", "The G7 talks bring together ..."): the first meeting told of an
+    actor that the subject names, or of a person of a state it names ("The G7 talks", "The Russian ministers'
+    visit"; None if there is none: this sentence tells it first), else the last meeting told before it; None for
+    another sentence."""
     if len(cues) != 1:
         return None
-    words = definite_subject(ctx.article.text, sentence.start + cues[0].start(), sentence.start + cues[0].end(),
-                             _whole(_NEW_OCCASION))
+    words = definite_subject(ctx.article.text, *cues[0], _NEW_OCCASION_WORD)
     if words is None:
         return None
     before = [m for m in merged if m.evidence and m.evidence[0].sentence and m.evidence[0].sentence < sent]
