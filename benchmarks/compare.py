@@ -1,7 +1,7 @@
 """Side by side on the dev set: the single-call baseline and the default pipeline in the same run, against the
 same warm local server, then both scored against the gold files.
 
-    python benchmarks/compare.py [--split dev|validation] [--templates single extract] [--ids ...]
+    python benchmarks/compare.py [--split dev|tune|validation|test] [--templates single extract] [--ids ...]
                                  [--out results/compare] [--record]
 
 By default each template runs over all articles in turn (--interleaved alternates them).
@@ -9,7 +9,8 @@ Prints one evaluation table per template (with seconds per article) and a summar
 and the mean F1 of each. With --record, the default template's exchanges are recorded as the dev-set cassettes
 (cassettes/<split>/<id>.yaml) that tests/test_cassettes.py replays. Needs the `[local]` extra.
 
-Splits: ``dev`` (eval/gold, seeds/dev.jsonl and the seed) is what rules and prompts are tuned on;
+Splits: ``dev`` (eval/gold, seeds/dev.jsonl and the seed) and ``tune`` (eval/gold-tune, seeds/tune.jsonl: 14
+stories annotated later, to tune general mechanisms on more than 13 articles) are what rules and prompts are tuned on;
 ``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on; ``test``
 (eval/gold-test, seeds/test.jsonl) is scored once per pipeline version and nothing else is read of it (no
 cassettes: it runs against the model).
@@ -39,6 +40,7 @@ from summarizer.render import eval_table  # noqa: E402
 
 SPLITS = {
     "dev": ("eval/gold", ("seeds/dev.jsonl", "seeds/lavrov-cairo.txt")),
+    "tune": ("eval/gold-tune", ("seeds/tune.jsonl",)),
     "validation": ("eval/gold-validation", ("seeds/validation.jsonl",)),
     "test": ("eval/gold-test", ("seeds/test.jsonl",)),
 }
@@ -60,8 +62,11 @@ def main() -> int:
         parser.error("the test split has no cassettes: it is only ever scored against the model")
 
     gold_dir, sources = SPLITS[args.split]
-    gold = load_gold(ROOT / gold_dir)
+    gold = load_gold(ROOT / gold_dir) if any((ROOT / gold_dir).glob("*.json")) or not args.record else {}
     ids = args.ids or list(gold)
+    missing = [i for i in ids if i not in gold]
+    if missing and not args.record:
+        parser.error(f"no gold file for {', '.join(missing)} in {gold_dir}")
     texts = {a.id: a for src in sources for a in read_articles(ROOT / src)}
     preds: dict[str, dict] = {t: {} for t in args.templates}
     if args.interleaved:
@@ -85,6 +90,9 @@ def main() -> int:
             print(f"[{n}/{len(ids)}] {article_id} {template}: {seconds:.1f}s", flush=True)
     console = Console(width=160)
     lines = []
+    if missing:
+        print(f"\nrecorded; not scored (no gold file yet): {', '.join(missing)}")
+        return 0
     for template in args.templates:
         report = evaluate({i: gold[i] for i in ids}, preds[template], {k: a.text for k, a in texts.items()})
         console.print(f"\n[bold]template {template}[/]")

@@ -579,3 +579,18 @@ def test_a_parse_handed_to_another_step_is_the_same_parse():
     assert text in ner._DOCS  # adopted, not parsed again
     assert ner.entities(text) == before
     assert ner.plays_a_role(text, text.index("Gunmen"), text.index("Gunmen") + 6, lambda w: False)
+
+
+def test_the_parse_uses_numpys_blas_with_one_thread_and_restores_the_callers_setting():
+    from threadpoolctl import threadpool_info
+
+    from summarizer.grounding import ner
+
+    nlp = ner._nlp()
+    assert all(getattr(node.ops, "use_blis", None) is False for _, pipe in nlp.pipeline for node in pipe.model.walk())
+    before = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    with ner._one_blas_thread():
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
+    assert [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"] == before
+    text = "Kenyan President William Ruto hosted Somalia's president in Nairobi."
+    assert ("William Ruto", "PERSON") in {(text[s:e], label) for s, e, label in ner.entities(text)}

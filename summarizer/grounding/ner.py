@@ -36,11 +36,33 @@ MIN_SUPPORT = 0.5
 @lru_cache(maxsize=1)
 def _nlp():
     import spacy
+    from thinc.api import NumpyOps
 
     # Only what is read here runs: the recognizer, the tagger (fine-grained tags: "NNP", "VBD") and the parser.
     # The lemmatizer and the attribute ruler (coarse tags and exceptions from the fine ones: 11 % of the parse's
     # CPU) are left out; neither the recognizer nor the parser reads what they set.
-    return spacy.load(PACKAGE, exclude=["lemmatizer", "attribute_ruler"])
+    nlp = spacy.load(PACKAGE, exclude=["lemmatizer", "attribute_ruler"])
+    # Matrix products through numpy's BLAS (OpenBLAS, with kernels for the CPU it runs on) rather than thinc's
+    # bundled BLIS: the same parse for about two thirds of the CPU (benchmarks/ner_bench.py). Each parse runs
+    # with one BLAS thread (:func:`_one_blas_thread`): the batch runs one parse per core already.
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        for node in pipe.model.walk():
+            node.ops = ops
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _blas_threads():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """A context in which numpy's BLAS uses one thread (several would spend more CPU than they save on the
+    small products of a parse, and compete with the batch's other processes); the caller's setting after it."""
+    return _blas_threads().limit(limits=1, user_api="blas")
 
 
 def load() -> None:
@@ -56,7 +78,9 @@ def _doc(text: str):
     """The parse of ``text``: made once per process, or adopted from another process (:func:`adopt`)."""
     doc = _DOCS.get(text)
     if doc is None:
-        doc = _remember(text, _nlp()(text))
+        nlp = _nlp()
+        with _one_blas_thread():
+            doc = _remember(text, nlp(text))
     return doc
 
 
