@@ -223,7 +223,7 @@ def serve(
 
 DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt"), Path("seeds/validation.jsonl"),
                     Path("seeds/tune.jsonl"), Path("seeds/test.jsonl")]
-DEFAULT_GOLD = [Path("eval/gold"), Path("eval/gold-validation")]
+DEFAULT_GOLD = [Path("eval/gold"), Path("eval/gold-tune"), Path("eval/gold-validation")]
 
 
 @app.command("eval")
@@ -244,8 +244,8 @@ def eval_(
     *,
     model_options: dict[str, Any],
 ) -> None:
-    """Score summaries against gold annotations: P/R/F1 for actors, meetings and conflicts, per split (dev, the
-    split rules are tuned on, and validation, which they never are) and side by side."""
+    """Score summaries against gold annotations: P/R/F1 for actors, meetings and conflicts, per split (dev and
+    tune, the splits rules are tuned on, and validation, which they never are) and side by side."""
     from .article import Article, read_articles
     from .evaluate import evaluate, load_gold, load_predictions
     from .render import eval_table, splits_table
@@ -279,8 +279,8 @@ def eval_(
 
 
 def _split_name(gold_dir: Path) -> str:
-    """'dev' for eval/gold, 'validation' for eval/gold-validation, 'test' for eval/gold-test, else the folder's
-    name."""
+    """'dev' for eval/gold, 'tune' for eval/gold-tune, 'validation' for eval/gold-validation, 'test' for
+    eval/gold-test, else the folder's name."""
     name = gold_dir.resolve().name
     return {"gold": "dev", "gold-tune": "tune", "gold-validation": "validation", "gold-test": "test"}.get(name, name)
 

@@ -113,6 +113,7 @@ class _Names:
     candidates: list
     people: list[str]  # written with an office
     cities: list[str]  # big cities: places
+    regions: list[str]  # regions, continents, seas (the recognizer's LOC at every mention): places
     settled_places: list[str]  # countries and capitals where every mention is a location
     states: list[str]  # countries and capitals otherwise
     names: list[str]  # the rest, for the model to label
@@ -122,19 +123,22 @@ class _Names:
 
 def _find_names(sentences: list, article: Article, handover: bool = False) -> _Names:
     """Candidate names of ``sentences``, and those settled without asking (each label costs ~9 output tokens): big
-    cities are places, names written with an office are people, countries and capitals are places where every
-    mention is a location and states otherwise. With ``handover`` (the steps run in worker processes), also the
-    recognizer's parse of the article as bytes, so that the last step, maybe in another worker, adopts it."""
+    cities and regions (the recognizer's LOC at every mention) are places, names written with an office are people,
+    countries and capitals are places where every mention is a location and states otherwise. With ``handover``
+    (the steps run in worker processes), also the recognizer's parse of the article as bytes, so that the last
+    step, maybe in another worker, adopts it."""
     candidates = name_candidates(sentences, article.text)
     people = [c.name for c in candidates if c.title is not None]
     cities = [c.name for c in candidates if c.title is None and is_city(c.name)]
     geo = [c.name for c in candidates if c.title is None and (is_country(c.name) or capital_of(c.name))]
     settled_places = [n for n in geo if locative_only(n, article.text)]
     states = [n for n in geo if n not in settled_places]
-    names = [c.name for c in candidates if c.name not in {*cities, *people, *geo}]
+    regions = [c.name for c in candidates if c.title is None and c.name not in {*cities, *geo}
+               and ner.only_a_region(article.text, c.name)]
+    names = [c.name for c in candidates if c.name not in {*cities, *people, *geo, *regions}]
     capitals = [c.name for c in candidates if capital_of(c.name)]
     parse = ner.export(article.text) if handover else None  # a later step in another process need not parse again
-    return _Names(candidates, people, cities, settled_places, states, names, capitals, parse)
+    return _Names(candidates, people, cities, regions, settled_places, states, names, capitals, parse)
 
 
 def _actors_for_events(drafts: list[ActorDraft], candidates: list, article: Article,
@@ -305,7 +309,7 @@ class Summarizer:
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
         # Names the events pass used that the actors pass had not labelled as actors.
         adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in events.notes.adopted.values()]
-        places = [*first.places(), *found.cities, *found.settled_places, *found.capitals]
+        places = [*first.places(), *found.cities, *found.regions, *found.settled_places, *found.capitals]
         return _Part(candidates=candidates, drafts=drafts + adopted, first=first, events=events, places=places,
                      actors=actors, actor_warnings=actor_warnings, adopted=bool(adopted), parse=found.parse)
 

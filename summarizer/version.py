@@ -21,4 +21,11 @@ __version__ = "0.2.0"
 # capitalized span that ends with a hyphenated qualifier ("United Nations-appointed") is no name.
 # 2026.12.8: a trip's destination country or capital is the state met ("due to travel to Mauritius"); a possessive
 # description ("The Russian ministers' visit") refers back as a definite one does. Same model requests as 2026.12.7.
-PIPELINE_VERSION = "2026.12.8"
+# 2026.12.9: phone calls however worded ("speaking by phone with", "phone conversations") are meeting cues; a body's
+# session that someone addresses ("told a meeting of the U.N. Security Council") is a meeting of the speaker and
+# the body, read from the grammar; a name does not keep the sentence's full stop ("U.N. Security Council."); a
+# region (the recognizer's LOC at every mention: "the Middle East", "Europe") is a place, not offered for a label;
+# a conflict's sides are the model's sides that the grammar has fight (not who reports, condemns or mediates it); a
+# conflict whose name has a word the article never writes (the prompt's example copied) is dropped; a forum's
+# members are named before its topics; prompt extract 1.2 (calls, sessions, combatants as sides).
+PIPELINE_VERSION = "2026.12.9"

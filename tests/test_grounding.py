@@ -22,7 +22,7 @@ from summarizer.normalize import (
     merge_actors,
     participants,
 )
-from summarizer.schema import ActorKind, EventType, MatchKind
+from summarizer.schema import ActorKind, EventType, MatchKind, MeetingStatus
 
 from .conftest import SEEDS
 
@@ -594,3 +594,165 @@ def test_the_parse_uses_numpys_blas_with_one_thread_and_restores_the_callers_set
     assert [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"] == before
     text = "Kenyan President William Ruto hosted Somalia's president in Nairobi."
     assert ("William Ruto", "PERSON") in {(text[s:e], label) for s, e, label in ner.entities(text)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jake Sullivan was speaking by phone Sunday with Meir Ben-Shabbat, the White House said.",
+    "Claudia Sheinbaum told Donald Trump in phone conversations last week that she had acted.",
+    "Turkish and Egyptian intelligence officers have been talking together, Mesut Casin said.",
+])
+def test_a_call_however_worded_is_offered_to_the_model(sentence):
+    """A phone call is a meeting (the guideline): the sentences that tell one without "spoke with" or "call with"
+    are offered to the model."""
+    assert MEETING_CUE.search(sentence)
+
+
+def test_the_grammar_finds_who_addresses_a_bodys_session():
+    from summarizer.grounding.ner import addressed_session
+    from summarizer.normalize.meetings import _ADDRESSING_WORD, _SESSION_WORD
+
+    def found(text: str, word: str):
+        at = text.index(word)
+        spans = addressed_session(text, at, at + len(word), _SESSION_WORD, _ADDRESSING_WORD)
+        return spans and tuple(text[s:e] for s, e in spans)
+
+    assert found("Catherine Russell, UNICEF’s executive director, told a meeting of the U.N. Security Council on "
+                 "Tuesday that children were dying.", "meeting") == (
+        "Catherine Russell, UNICEF’s executive director,", "the U.N. Security Council")
+    assert found("Speaking at a United Nations Security Council meeting this week, Pakistan's envoy Munir Akram said "
+                 "Kabul did too little.", "meeting") == (
+        "Pakistan's envoy Munir Akram", "United Nations Security Council")
+    assert found("Benjamin Netanyahu told a cabinet meeting that order would be kept.", "meeting") == (
+        "Benjamin Netanyahu", "cabinet")
+    assert not found("Lavrov and Shoukry held a meeting in Cairo.", "meeting")  # no body, no one addressing it
+    assert not found("The Security Council meeting was postponed.", "meeting")  # nobody addresses it
+    assert not found("Kenya asked for a meeting of the Security Council.", "meeting")  # asking is not addressing
+
+
+def test_a_session_that_someone_addresses_is_a_meeting_with_the_body_even_when_the_model_passes_over_it():
+    from summarizer.normalize import build_meetings
+
+    text = ("Sudan's war has displaced millions. Catherine Russell told a meeting of the U.N. Security Council on "
+            "Tuesday that children were dying. Israeli Prime Minister Benjamin Netanyahu told a cabinet meeting that "
+            "Israel would act. The Security Council meeting was postponed.")
+    actors = _actors(text, [("Sudan", ActorKind.state), ("Catherine Russell", ActorKind.person),
+                            ("U.N. Security Council", ActorKind.international_body),
+                            ("Benjamin Netanyahu", ActorKind.person), ("Israel", ActorKind.state)])
+    article = Article(text=text)
+    # The model answered null for sentence 2 and named the topics for sentence 3.
+    events = EventsPass.model_construct(meetings={"3": _meeting(["Israel", "Sudan"], "held")}, conflicts=[])
+    built = build_meetings(events, Context(article=article, places=[], actors=list(actors.values())))
+    names = {a.id: a.name for a in actors.values()}
+    assert [sorted(names[i] for i in m.participants) for m in built] == [
+        ["Catherine Russell", "U.N. Security Council"], ["Benjamin Netanyahu", "Israel"]]
+    assert [m.status for m in built] == [MeetingStatus.held, MeetingStatus.held]
+    assert built[0].evidence[0].quote.startswith("Catherine Russell told a meeting")
+
+
+def test_a_name_does_not_keep_the_sentences_full_stop():
+    article = Article(text="Catherine Russell spoke to the U.N. Security Council. Later the U.S. team met the E.U.")
+    names = [c.name for c in name_candidates(article.sentences, article.text)]
+    assert "U.N. Security Council" in names and "U.N. Security Council." not in names
+    assert "U.S." in names
+
+
+def test_a_region_is_a_place_settled_without_asking_the_model():
+    from summarizer.grounding import ner
+    from summarizer.pipeline import _find_names
+
+    article = Article(text="Turkey wants a bigger role in the Middle East and Europe, Erdogan said. Turkey and Egypt "
+                           "held talks in Cairo. The Red Sea route matters to Egypt.")
+    found = _find_names(article.sentences, article)
+    assert {"Middle East", "Europe", "Red Sea"} <= set(found.regions)
+    assert not {"Middle East", "Europe", "Red Sea"} & set(found.names)  # not offered to the model for a label
+    assert "Turkey" not in found.regions and "Erdogan" not in found.regions
+    assert not ner.only_a_region(article.text, "Egypt")
+
+
+def test_the_grammar_tells_a_combatant_from_a_commentator():
+    from summarizer.grounding.ner import fights
+    from summarizer.normalize.conflicts import _violent_word, _wages
+
+    def fought(text: str, name: str) -> bool:
+        at = text.index(name)
+        return fights(text, at, at + len(name), _violent_word, _wages)
+
+    assert fought("Fighting between the Rapid Support Forces and the Sudanese Armed Forces erupted in 2023.",
+                  "Sudanese Armed Forces")
+    assert fought("Russia attacked Ukraine's power grid overnight.", "Russia")
+    assert fought("Russia attacked Ukraine's power grid overnight.", "Ukraine")  # the owner of what was attacked
+    assert fought("Egypt carried out air strikes on training camps in eastern Libya.", "Egypt")
+    assert fought("The train was attacked by the Baloch Liberation Army on Tuesday.", "Baloch Liberation Army")
+    assert fought("Russia's invasion of Ukraine began in 2022.", "Russia")
+    assert fought("Pakistani troops killed 33 militants.", "Pakistani")
+    assert not fought("The head of UNICEF said that children in Sudan suffer from the civil war.", "UNICEF")
+    assert not fought("MSF condemned the attack on the hospital.", "MSF")
+    assert not fought("Catherine Russell told the U.N. Security Council that the fighting must stop.",
+                      "U.N. Security Council")
+
+
+def test_a_conflicts_sides_are_its_combatants_not_its_commentators():
+    from summarizer.normalize import build_conflicts
+
+    text = ("Fighting between the Rapid Support Forces and the Sudanese Armed Forces has killed thousands in Sudan. "
+            "UNICEF said the war is brutalizing children. MSF condemned the attacks on hospitals.")
+    actors = _actors(text, [("Rapid Support Forces", ActorKind.armed_group), ("Sudanese Armed Forces", ActorKind.military),
+                            ("Sudan", ActorKind.state), ("UNICEF", ActorKind.organization),
+                            ("MSF", ActorKind.organization)])
+    from summarizer.extraction import ConflictDraft
+
+    draft = ConflictDraft(name="Sudan civil war", sents=[1, 2, 3], status="ongoing",
+                          sides=["Rapid Support Forces", "Sudanese Armed Forces", "UNICEF", "MSF"])
+    warnings: list[str] = []
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=[draft]),
+                            Context(article=Article(text=text), places=["Sudan"], actors=list(actors.values()),
+                                    warnings=warnings))
+    names = {a.id: a.name for a in actors.values()}
+    assert [names[i] for i in built[0].parties] == ["Rapid Support Forces", "Sudanese Armed Forces"]
+    assert sum("is no side" in w for w in warnings) == 2
+    # When the grammar has none of the model's sides fight, they stand.
+    draft = ConflictDraft(name="Sudan civil war", sents=[1], status="ongoing", sides=["UNICEF"])
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=[draft]),
+                            Context(article=Article(text=text), places=["Sudan"], actors=list(actors.values())))
+    assert [names[i] for i in built[0].parties] == ["UNICEF"]
+
+
+def test_a_forums_members_are_named_before_its_topics():
+    from summarizer.normalize import build_meetings
+
+    text = ("The G7 talks in Quebec bring together ministers from Britain, Canada, France, Germany, Italy, Japan and "
+            "the United States. On Friday, G7 foreign ministers held a session focused on challenges posed by China, "
+            "North Korea, Iran and Russia.")
+    kinds = [("G7", ActorKind.international_body)] + [(n, ActorKind.state) for n in (
+        "Britain", "Canada", "France", "Germany", "Italy", "Japan", "United States", "China", "North Korea", "Iran",
+        "Russia")]
+    actors = _actors(text, kinds)
+    events = EventsPass.model_construct(meetings={"1": _meeting(["G7"], "held"), "2": _meeting(["G7"], "held")},
+                                        conflicts=[])
+    built = build_meetings(events, Context(article=Article(text=text), places=["Quebec"], actors=list(actors.values())))
+    names = {a.id: a.name for a in actors.values()}
+    members = {names[i] for m in built for i in m.participants}
+    assert {"Britain", "Japan", "United States"} <= members
+    assert not {"China", "North Korea", "Iran", "Russia"} & members
+
+
+
+def test_a_conflict_whose_name_the_article_never_writes_is_dropped():
+    from summarizer.extraction import ConflictDraft
+    from summarizer.normalize import build_conflicts
+    from summarizer.normalize.conflicts import invented
+
+    text = ("Fighting between Syrian forces and Assad loyalists killed hundreds in Latakia. "
+            "Iraqi and Iranian officials condemned the attacks.")
+    assert invented("al-Shabab insurgency", text)  # the prompt's worked example, copied
+    assert not invented("Syrian civil war", text) and not invented("Iraq-Iran conflict", text)
+    assert not invented("Syria's coastal violence", "Gunmen attacked villages on Syria’s coast.")
+    actors = _actors(text, [("Assad", ActorKind.person)])
+    drafts = [ConflictDraft(name="al-Shabab insurgency", sents=[1], sides=[], status="ongoing"),
+              ConflictDraft(name="Syrian war", sents=[1], sides=[], status="ongoing")]
+    warnings: list[str] = []
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=drafts),
+                            Context(article=Article(text=text), places=["Latakia"], actors=list(actors.values()),
+                                    warnings=warnings))
+    assert [c.name for c in built] == ["Syrian war"]
+    assert any("'al-Shabab insurgency' dropped: its name is not in the article" in w for w in warnings)

@@ -24,6 +24,8 @@ def _words(key: str) -> str:
 _CAP = rf"(?:[A-Z][\w'’.&-]*|(?:{_words('lowercase_articles')})-[A-Z][\w'’-]*)"
 _LINK = rf"(?:\s+(?:{_words('name_links')})\s+|\s+)"
 _SPAN = re.compile(rf"(?<![\w'’-]){_CAP}(?:{_LINK}{_CAP})*")
+#: A name that ends in a word, not an abbreviation, and a period: the sentence's full stop ("U.N. Security Council.").
+_FULL_STOP = re.compile(r"\b[A-Z][a-z]{3,}\.$")
 _TITLE_WORDS = frozenset(_RULES["title_words"])
 _STOP = frozenset(_RULES["stop_words"])
 ORG_WORDS = frozenset(_RULES["org_words"])
@@ -245,8 +247,8 @@ def _names_in(span: str, text: str, at: int, sentence_start: bool) -> list[tuple
     for piece in [p for part in parts for p in _pieces(part)]:
         for name, title, owner in _split_span(piece.rstrip(".") if piece.count(".") == 1 else piece, text, at):
             name = name.strip(",;:'’\"")
-            if name.endswith(".") and name.count(".") == 1:
-                name = name[:-1]
+            if name.endswith(".") and (name.count(".") == 1 or _FULL_STOP.search(name)):
+                name = name[:-1]  # the sentence's full stop, not an abbreviation's: "U.N. Security Council."
             if name and _keep(name, sentence_start and name == span.split()[0], text):
                 out.append((name, title, owner))
     return out

@@ -13,6 +13,7 @@ the recognizer is loaded once per process."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
@@ -137,6 +138,20 @@ def coverage(text: str, start: int, end: int, labels: frozenset[str] = NAME_LABE
             covered += len(text[max(s, start): min(e, end)].replace(" ", ""))
     size = len(text[start:end].replace(" ", ""))
     return covered / size if size else 0.0
+
+
+#: The recognizer's label of a location that is not a state: a region, a continent, a range, a body of water.
+REGION_LABELS = frozenset({"LOC"})
+
+
+def only_a_region(text: str, name: str) -> bool:
+    """Is every mention of ``name`` in ``text`` a region by the recognizer's labels (LOC: "the Middle East",
+    "Europe", "the Caucasus"), never a state, an organization or a person? A region is where things happen, not an
+    actor (the guideline's actors are people, states, bodies and groups)."""
+    found = [m.start() for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", text)]
+    return bool(found) and all(
+        coverage(text, s, s + len(name), REGION_LABELS) >= MIN_SUPPORT
+        and coverage(text, s, s + len(name), NAME_LABELS - REGION_LABELS) == 0 for s in found)
 
 
 def person_before_of(text: str, start: int, end: int) -> str | None:
@@ -308,3 +323,83 @@ def definite_subject(text: str, start: int, end: int, new_occasion: Callable[[st
     if not definite or any(new_occasion(c.lower_) or c.dep_ == "nummod" for c in children):
         return None
     return text[token.left_edge.idx: token.idx]
+
+
+#: How a noun that names a body's meeting ("meeting", "session") hangs on the verb of the one who addresses or
+#: attends it: its object ("told a meeting of ..."), or the object of a preposition of the verb ("speaking at a
+#: Security Council meeting", "said at a session of ...").
+_SESSION_PREPOSITIONS = frozenset({"at", "to", "before", "in", "during"})
+
+
+def addressed_session(text: str, start: int, end: int, session_word: Callable[[str], bool],
+                      addressing: Callable[[str], bool]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """When the word at text[start:end] is a noun of a meeting (``session_word``: "meeting", "session") that its
+    verb says someone addresses or attends (``addressing``: "told", "speaking", "briefed"), and the noun names
+    the body that meets (a compound before it: "a U.N. Security Council meeting"; "of" after it: "a meeting of
+    the Security Council"): the character spans of the speaker's phrase (the verb's subject, or for a participle
+    clause the subject of the verb it hangs on: "Speaking at a ... meeting, Pakistan's envoy Munir Akram said")
+    and of the body's phrase; else None. A person who speaks to a body's session meets that body (PLOVER CONSULT;
+    the guideline's session of a body), a pattern of news language about councils, cabinets and parliaments."""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    noun = span.root
+    if _is_verb(noun) or not session_word(noun.lower_):
+        return None
+    body = [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i]
+    body += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    if not body:
+        return None
+    part = body[0]
+    body_span = (part.left_edge.idx, part.right_edge.idx + len(part.right_edge))
+    if noun.dep_ in ("dobj", "dative"):
+        verb = noun.head
+    elif noun.dep_ == "pobj" and noun.head.lower_ in _SESSION_PREPOSITIONS:
+        verb = noun.head.head
+    else:
+        return None
+    if not _is_verb(verb) or not addressing(verb.lower_):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None and verb.dep_ in ("advcl", "xcomp", "conj"):  # "Speaking at ..., X said"; "X rose and told"
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    return (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)), body_span
+
+
+#: Prepositions that attach a side to a violent act ("attacked by gunmen", "fighting between the army and the RSF",
+#: "clashes with rebels", "a war against Ukraine", "shelling from Russia"); not its place or victims ("fighting in
+#: Sudan", "the killing of civilians", "an attack on a school").
+_SIDE_PREPOSITIONS = frozenset({"by", "between", "with", "against", "from"})
+
+
+def fights(text: str, start: int, end: int, violence_word: Callable[[str], bool],
+           waging: Callable[[str], bool]) -> bool:
+    """Does the name at text[start:end] take part in the violence of its sentence by its grammar: the subject or
+    object of a violent verb ("Russia attacked", "killed militants"), the subject of a verb of waging (``waging``)
+    whose object is a violent act ("carried out air strikes"), the agent of a passive ("were attacked by
+    gunmen"), attached to a violent word by a preposition of sides (``_SIDE_PREPOSITIONS``), or the owner of a
+    violent act or force ("RSF attacks", "Russia's invasion", "Pakistani troops killed")? Those who report,
+    condemn or mediate a war do none of these: they are commentators, not combatants (the coders' actor 1 and
+    actor 2 of a violent event)."""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    for _ in range(3):  # up through a coordination, an apposition and an owner ("Pakistani troops")
+        while token.dep_ in ("conj", "appos") and token.head is not token:
+            token = token.head
+        head = token.head
+        if token.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            return violence_word(head.lower_) or (waging(head.lower_) and any(
+                c.dep_ in ("dobj", "xcomp") and violence_word(c.lower_) for c in head.children))
+        if token.dep_ == "pobj":
+            return (head.lower_ in _SIDE_PREPOSITIONS or head.dep_ == "agent") and violence_word(head.head.lower_)
+        if token.dep_ in ("poss", "compound", "amod", "nmod"):
+            if violence_word(head.lower_):
+                return True
+            token = head
+            continue
+        return False
+    return False

@@ -8,9 +8,20 @@ import re
 
 from ..extraction import EventsPass
 from ..grounding import country_code, date_in, occurs, resolve_date
+from ..grounding.ner import fights
 from ..rules import alternatives, load
-from ..schema import ActorKind, Conflict, ConflictEvent, EventType
-from .common import Context, dedupe, merge_evidence, places_in, sentence_evidence
+from ..schema import Actor, ActorKind, Conflict, ConflictEvent, EventType
+from .common import (
+    DEMONYM_WORD,
+    Context,
+    dedupe,
+    demonym_code,
+    demonym_codes,
+    merge_evidence,
+    places_in,
+    sentence_evidence,
+    spots,
+)
 
 _RULES = load("summarizer.normalize", "conflicts.yaml")
 
@@ -23,6 +34,41 @@ STRONG_VIOLENCE = _cue("strong_violence")
 _FIGURATIVE = re.compile(rf"(?:{alternatives(_RULES['figurative_violence'])})", re.I)
 _HYPOTHETICAL = _cue("hypothetical")
 VIOLENCE_CUE = _cue("violence_cue")
+
+
+_WAGING = re.compile(alternatives(_RULES["waging"]), re.I)
+
+
+def _violent_word(word: str) -> bool:
+    return VIOLENCE_CUE.fullmatch(word) is not None or STRONG_VIOLENCE.fullmatch(word) is not None
+
+
+def _wages(word: str) -> bool:
+    return _WAGING.fullmatch(word) is not None
+
+
+def _a_side(actor: Actor, text: str) -> bool:
+    """Does the article's grammar, at one mention of the actor (a state's also by its adjective: "Pakistani
+    troops"), make it fight: the subject, object, agent or owner of a violent act (grounding/ner.py, fights)?"""
+    at = [(m.start(), m.end()) for m in spots((actor.name, *actor.aliases), text)]
+    if actor.kind == ActorKind.state and actor.country:
+        at += [(m.start(), m.end()) for m in DEMONYM_WORD.finditer(text) if demonym_code(m.group()) == actor.country]
+    return any(fights(text, start, end, _violent_word, _wages) for start, end in at)
+
+
+def _combatants(parties: list[str], name: str, ctx: Context) -> list[str]:
+    """The model's sides that the article's grammar has fight; the others (who report, condemn or mediate the war:
+    "UNICEF said", "told the Security Council") are dropped with a warning. When the grammar has none of them
+    fight (a parse that misses, a side named by a pronoun), the model's sides stand."""
+    actors = {a.id: a for a in ctx.actors}
+    fighting = [i for i in parties if _a_side(actors[i], ctx.article.text)]
+    if not fighting:
+        return parties
+    for i in parties:
+        if i not in fighting:
+            ctx.warnings.append(f"conflict {name!r}: {actors[i].name!r} is no side: the article never has it fight, "
+                                "attack or come under attack (a commentator or a mediator)")
+    return fighting
 
 
 def violent(sentence: str) -> bool:
@@ -91,6 +137,20 @@ def _supported(name: str, cited: str) -> bool:
                for w, c in zip(words, codes, strict=True))
 
 
+def invented(name: str, text: str) -> bool:
+    """Does a conflict's name have a capitalized word that the article never writes, not even as a country's
+    adjective or name ("al-Shabab insurgency" for a war in Syria: the prompt's worked example copied)?"""
+    codes = ({country_code(w, fuzzy=False) for w in re.findall(r"[A-Z][\w'’-]+", text)} - {None}) | demonym_codes(text)
+    for word in re.findall(r"[^\W\d_]+", name):  # letters only: "Iraq-Iran", "Joseph's" are two words each
+        if not word[:1].isupper() or word.casefold() in _CONFLICT_WORDS:
+            continue
+        if re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I):
+            continue
+        if (country_code(word, fuzzy=False) or demonym_code(word)) not in codes:
+            return True
+    return False
+
+
 def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str | None]:
     """The name a conflict is given, with a warning unless it is the model's name supported by the conflict's
     cited sentences. A small model tends to copy the name from the prompt's worked example ("Syrian civil war"
@@ -125,6 +185,9 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     merged: list[Conflict] = []
     known_places = ctx.places + [a.name for a in ctx.actors if a.kind == ActorKind.state]
     for d in drafts.conflicts:
+        if invented(d.name, ctx.article.text):
+            ctx.warnings.append(f"conflict {d.name!r} dropped: its name is not in the article")
+            continue
         struck = {n: violent(ctx.sentence(n)) for n in d.sents}
         if not any(struck.values()):
             ctx.warnings.append(
@@ -140,7 +203,9 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
         conflict = Conflict(
             id=f"c{len(merged) + 1}", name=name, locations=dedupe(named + places)[:4],
-            parties=dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name]), status=d.status,
+            parties=_combatants(dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name]), name,
+                                ctx),
+            status=d.status,
             events=[e for n in sorted(set(d.sents)) if (e := event_in(ctx, n)) is not None],
             evidence=sentence_evidence(ctx.article, d.sents),
         )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from ..article import Article
 from ..extraction import EventsPass
 from ..grounding import capital_of, country_code, date_in, occurs, period, place_country, resolve_date
-from ..grounding.ner import asserted, definite_subject
+from ..grounding.ner import addressed_session, asserted, definite_subject
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
 from .common import (
@@ -57,6 +57,10 @@ def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
 
 
 _UNASSERTING_WORD, _WISHING_WORD, _NEW_OCCASION_WORD = _whole(_UNASSERTING), _whole(_WISHING), _whole(_NEW_OCCASION)
+_SESSION = _cue("session_nouns")
+_SESSION_WORD, _ADDRESSING_WORD = _whole(_SESSION), _whole(re.compile(_words("addressing"), re.I))
+#: The kinds of actor that hold a session that someone addresses.
+_BODIES = (ActorKind.international_body, ActorKind.government)
 
 _SPEAKS_AFTER = re.compile(rf"^\s*(?:,[^,“”\"]{{1,90}},)?\s*,?\s*(?:who\s+)?(?:{_words('speaks_after')})\b")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_words('speaks_before')})\s+(?:[\w.'’-]+\s+){{0,4}}$")
@@ -97,35 +101,46 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     """One meeting per cited sentence, completed from that sentence; the same meeting told twice is merged."""
     by_name = ctx.by_name()
     merged: list[Meeting] = []
-    for sent, d in drafts.meeting_items():
+    told = dict(drafts.meeting_items())
+    # A sentence the model passed over is still read for a body's session that someone addresses: the grammar
+    # says who meets there (addressed_session), where a small model answers null or lists the topics.
+    sessions = [s.number for s in ctx.article.sentences if s.number not in told and _SESSION.search(s.text)]
+    for sent, d in sorted([*told.items(), *((n, None) for n in sessions)], key=lambda item: item[0]):
         text = ctx.sentence(sent)
+        sentence = ctx.article.sentences[sent - 1]
+        cues = [(sentence.start + m.start(), sentence.start + m.end()) for m in MEETING_CUE.finditer(text)]
+        session = _session_participants(ctx, cues)
+        if d is None and session is None:
+            continue
         in_text = [a for a in ctx.actors if mentions(a, text)]
         # The model's names that the sentence mentions, and the people it names: the model often answers with
         # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
-        if _CONDITIONAL.search(text):
+        if session is None and _CONDITIONAL.search(text):  # a session's "if" or "could" is in what was said there
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
-        sentence = ctx.article.sentences[sent - 1]
-        cues = [(sentence.start + m.start(), sentence.start + m.end()) for m in MEETING_CUE.finditer(text)]
         if not _asserted(ctx.article, cues):
             ctx.warnings.append(f"meeting in sentence {sent} dropped: refused, prevented, denied or only hoped for,"
                                 " not a meeting")
             continue
         # "The G7 talks bring together ministers from Britain, Canada, ...": a forum lists its members.
-        bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)]
+        # Its members are named before what it discussed: "a session focused on China, North Korea and Iran" lists
+        # topics, not members.
+        topic = _topic_cue(text)
+        bodies = [a for a in in_text if a.kind in (ActorKind.state, ActorKind.international_body)
+                  and (topic is None or _first_mention(a, text) < topic.start())]
         forum = bodies if _MULTI.search(text) and sum(a.kind == ActorKind.state for a in bodies) >= 3 else []
-        told = _told_before(ctx, sent, cues, merged)
-        if told is not None:  # "The talks focused on Syria and Libya": more on the meeting told last
+        retold = _told_before(ctx, sent, cues, merged) if session is None else None
+        if retold is not None:  # "The talks focused on Syria and Libya": more on the meeting told last
             if forum:
-                told.participants = dedupe([*told.participants, *(a.id for a in forum)])
-                told.visitors = [i for i in told.participants if told.host and i != told.host]
-                told.mode = MeetingMode.multilateral
-            told.topics = dedupe([t for t in [*told.topics, *_topic_names(text, ctx)]
-                                  if t not in {a.name for a in forum}])
-            told.evidence = merge_evidence(told.evidence, sentence_evidence(ctx.article, [sent]))
+                retold.participants = dedupe([*retold.participants, *(a.id for a in forum)])
+                retold.visitors = [i for i in retold.participants if retold.host and i != retold.host]
+                retold.mode = MeetingMode.multilateral
+            retold.topics = dedupe([t for t in [*retold.topics, *_topic_names(text, ctx)]
+                                    if t not in {a.name for a in forum}])
+            retold.evidence = merge_evidence(retold.evidence, sentence_evidence(ctx.article, [sent]))
             continue
         ids_in_text = {a.id for a in in_text}
-        said = [a for w in d.who if (a := by_name.get(w.casefold())) is not None]  # the model's participants
+        said = [a for w in (d.who if d else []) if (a := by_name.get(w.casefold())) is not None]  # the model's
         cited = [sent]
         if _refers_back(sent, text):
             # "Their second summit was in Hanoi": the participants are the ones the sentence before names.
@@ -146,12 +161,13 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         visited = {code for m in _DESTINATION.finditer(text)
                    if (code := country_code(m.group(1), fuzzy=False) or capital_of(m.group(1)))}
         named += [a for a in ctx.actors if a.kind == ActorKind.state and a.country in visited]
-        people = participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
+        # The session's speaker and body, when the grammar says so, rather than the model's reading.
+        people = session or participants(text, named, [a for a in in_text if a.kind == ActorKind.person])
         if len(people) < 2:  # a meeting needs two identifiable sides (PLOVER CONSULT)
             ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
             continue
         ids = [a.id for a in people]
-        status = meeting_status(text, d.status)
+        status = meeting_status(text, d.status if d else MeetingStatus.held)
         where = _meeting_place(text, ctx)
         country = place_country(where)
         host = next((a.id for a in people if country and a.country == country), None)
@@ -170,6 +186,31 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         else:
             _absorb_meeting(twin, meeting)
     return merged
+
+
+def _session_participants(ctx: Context, cues: list[tuple[int, int]]) -> list[Actor] | None:
+    """The speaker and the body of a body's session that the sentence says someone addresses or attends ("X told
+    a meeting of the U.N. Security Council"): the people (else the states) its subject names, and the body its
+    meeting noun names (the longest-named body actor there; a body written in common words, "a cabinet
+    meeting", is the speaker's state); None when the grammar does not say so or the actors are not known."""
+    text = ctx.article.text
+    for start, end in cues:
+        found = addressed_session(text, start, end, _SESSION_WORD, _ADDRESSING_WORD)
+        if found is None:
+            continue
+        (s1, e1), (s2, e2) = found
+        speaker, body = text[s1:e1], text[s2:e2]
+        speakers = ([a for a in ctx.actors if a.kind == ActorKind.person and mentions(a, speaker)]
+                    or [a for a in ctx.actors if a.kind == ActorKind.state and mentions(a, speaker)])
+        bodies = [a for a in ctx.actors if a.kind in _BODIES and mentions(a, body)]
+        if bodies:
+            bodies = [max(bodies, key=lambda a: len(a.name))]  # "United Nations Security Council", not "United Nations"
+        elif body.islower():  # "a cabinet meeting": the speaker's government
+            countries = {a.country for a in speakers if a.kind == ActorKind.person and a.country}
+            bodies = [a for a in ctx.actors if a.kind == ActorKind.state and a.country in countries][:1]
+        if speakers and bodies:
+            return list({a.id: a for a in [*speakers, *bodies]}.values())
+    return None
 
 
 def _asserted(article: Article, cues: list[tuple[int, int]]) -> bool:
@@ -231,6 +272,14 @@ def _only_as(actor: Actor, text: str) -> bool:
         for m in found)
 
 
+def _first_mention(actor: Actor, text: str) -> int:
+    """Where the sentence first names the actor (a state also by its adjective); its length if nowhere."""
+    at = [m.start() for m in spots((actor.name, *actor.aliases), text)]
+    at += [w.start() for w in DEMONYM_WORD.finditer(text)
+           if actor.kind == ActorKind.state and actor.country and demonym_code(w.group()) == actor.country]
+    return min(at, default=len(text))
+
+
 def _topic_cue(text: str) -> re.Match | None:
     """The first word after which the sentence tells what was discussed ("discussed Libya", "talks on Syria");
     an "on" that opens a date ("On Monday in Nairobi, ...") is not one."""
@@ -250,10 +299,7 @@ def participants(text: str, named: list[Actor], mentioned: Sequence[Actor] = ())
     cut = cue.start() if cue else len(text)
 
     def first_mention(actor: Actor) -> int:
-        at = [m.start() for m in spots((actor.name, *actor.aliases), text)]
-        at += [w.start() for w in DEMONYM_WORD.finditer(text)
-               if actor.kind == ActorKind.state and actor.country and demonym_code(w.group()) == actor.country]
-        return min(at, default=len(text))
+        return _first_mention(actor, text)
 
     extra = [a for a in mentioned if first_mention(a) < cut or _MEETS_BEFORE.search(text[: first_mention(a)])]
     named = [a for a in {a.id: a for a in [*named, *extra]}.values()
