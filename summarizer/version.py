@@ -28,4 +28,7 @@ __version__ = "0.2.0"
 # a conflict's sides are the model's sides that the grammar has fight (not who reports, condemns or mediates it); a
 # conflict whose name has a word the article never writes (the prompt's example copied) is dropped; a forum's
 # members are named before its topics; prompt extract 1.2 (calls, sessions, combatants as sides).
-PIPELINE_VERSION = "2026.12.9"
+# 2026.12.10: prompt extract 1.1 again (1.2's new examples and its sides instruction changed the model's conflicts:
+# dev conflicts precision 0.92 -> 0.79 before the invented-name check); the mechanisms of 2026.12.9 kept; a conflict
+# name's capitalized common words ("Libyan Civil War") are not taken for invented names.
+PIPELINE_VERSION = "2026.12.10"

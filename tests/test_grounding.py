@@ -747,6 +747,7 @@ def test_a_conflict_whose_name_the_article_never_writes_is_dropped():
     assert invented("al-Shabab insurgency", text)  # the prompt's worked example, copied
     assert not invented("Syrian civil war", text) and not invented("Iraq-Iran conflict", text)
     assert not invented("Syria's coastal violence", "Gunmen attacked villages on Syria’s coast.")
+    assert not invented("Libyan Civil War", "Militias have fought for control of Libya since 2011.")  # common words
     actors = _actors(text, [("Assad", ActorKind.person)])
     drafts = [ConflictDraft(name="al-Shabab insurgency", sents=[1], sides=[], status="ongoing"),
               ConflictDraft(name="Syrian war", sents=[1], sides=[], status="ongoing")]

@@ -121,6 +121,7 @@ _PROPER = r"[A-Z][\w'’.]*(?:-[A-Z][\w'’.]*)*"
 _NAME_BEFORE = re.compile(rf"\b((?:{_PROPER} ){{0,2}}{_PROPER})[ -]{_CONFLICT_NOUN}\b")  # "Russia-Ukraine war"
 _NAME_AFTER = re.compile(rf"\b{_CONFLICT_NOUN} in (?:the )?((?:{_PROPER} ){{0,2}}{_PROPER})")  # "war in Sudan"
 _NOT_A_NAME = frozenset(_RULES["not_a_conflict_name"])
+_DESCRIPTORS = frozenset(_RULES["conflict_descriptors"])
 
 
 def _supported(name: str, cited: str) -> bool:
@@ -142,7 +143,7 @@ def invented(name: str, text: str) -> bool:
     adjective or name ("al-Shabab insurgency" for a war in Syria: the prompt's worked example copied)?"""
     codes = ({country_code(w, fuzzy=False) for w in re.findall(r"[A-Z][\w'’-]+", text)} - {None}) | demonym_codes(text)
     for word in re.findall(r"[^\W\d_]+", name):  # letters only: "Iraq-Iran", "Joseph's" are two words each
-        if not word[:1].isupper() or word.casefold() in _CONFLICT_WORDS:
+        if not word[:1].isupper() or word.casefold() in _CONFLICT_WORDS or word.casefold() in _DESCRIPTORS:
             continue
         if re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I):
             continue
