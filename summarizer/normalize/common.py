@@ -69,6 +69,14 @@ def merge_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
 DEMONYM_WORD = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ese|ish|ean|i)s?\b")
 
 
+def mention_spans(actor: Actor, text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names the actor: its name and aliases, and for a state its adjective ("Pakistani troops")."""
+    at = [(m.start(), m.end()) for m in spots((actor.name, *actor.aliases), text)]
+    if actor.kind == ActorKind.state and actor.country:
+        at += [(w.start(), w.end()) for w in DEMONYM_WORD.finditer(text) if demonym_code(w.group()) == actor.country]
+    return at
+
+
 def mentions(actor: Actor, text: str) -> bool:
     """Does a sentence mention the actor: one of its names, or for a state its adjective ("Ukrainian officials"
     stand for Ukraine when no one of them is named)?"""

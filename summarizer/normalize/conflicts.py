@@ -12,15 +12,14 @@ from ..grounding.ner import fights
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Conflict, ConflictEvent, EventType
 from .common import (
-    DEMONYM_WORD,
     Context,
     dedupe,
     demonym_code,
     demonym_codes,
+    mention_spans,
     merge_evidence,
     places_in,
     sentence_evidence,
-    spots,
 )
 
 _RULES = load("summarizer.normalize", "conflicts.yaml")
@@ -50,10 +49,7 @@ def _wages(word: str) -> bool:
 def _a_side(actor: Actor, text: str) -> bool:
     """Does the article's grammar, at one mention of the actor (a state's also by its adjective: "Pakistani
     troops"), make it fight: the subject, object, agent or owner of a violent act (grounding/ner.py, fights)?"""
-    at = [(m.start(), m.end()) for m in spots((actor.name, *actor.aliases), text)]
-    if actor.kind == ActorKind.state and actor.country:
-        at += [(m.start(), m.end()) for m in DEMONYM_WORD.finditer(text) if demonym_code(m.group()) == actor.country]
-    return any(fights(text, start, end, _violent_word, _wages) for start, end in at)
+    return any(fights(text, start, end, _violent_word, _wages) for start, end in mention_spans(actor, text))
 
 
 def _combatants(parties: list[str], name: str, ctx: Context) -> list[str]:
@@ -141,15 +137,13 @@ def _supported(name: str, cited: str) -> bool:
 def invented(name: str, text: str) -> bool:
     """Does a conflict's name have a capitalized word that the article never writes, not even as a country's
     adjective or name ("al-Shabab insurgency" for a war in Syria: the prompt's worked example copied)?"""
+    missing = [word for word in re.findall(r"[^\W\d_]+", name)  # letters only: "Iraq-Iran" is two words
+               if word[:1].isupper() and word.casefold() not in _CONFLICT_WORDS | _DESCRIPTORS
+               and not re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I)]
+    if not missing:
+        return False
     codes = ({country_code(w, fuzzy=False) for w in re.findall(r"[A-Z][\w'’-]+", text)} - {None}) | demonym_codes(text)
-    for word in re.findall(r"[^\W\d_]+", name):  # letters only: "Iraq-Iran", "Joseph's" are two words each
-        if not word[:1].isupper() or word.casefold() in _CONFLICT_WORDS or word.casefold() in _DESCRIPTORS:
-            continue
-        if re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I):
-            continue
-        if (country_code(word, fuzzy=False) or demonym_code(word)) not in codes:
-            return True
-    return False
+    return any((country_code(word, fuzzy=False) or demonym_code(word)) not in codes for word in missing)
 
 
 def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str | None]:

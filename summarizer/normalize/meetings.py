@@ -14,10 +14,10 @@ from ..grounding.ner import addressed_session, asserted, definite_subject
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
 from .common import (
-    DEMONYM_WORD,
     Context,
     dedupe,
     demonym_code,
+    mention_spans,
     mentions,
     merge_evidence,
     places_in,
@@ -274,10 +274,7 @@ def _only_as(actor: Actor, text: str) -> bool:
 
 def _first_mention(actor: Actor, text: str) -> int:
     """Where the sentence first names the actor (a state also by its adjective); its length if nowhere."""
-    at = [m.start() for m in spots((actor.name, *actor.aliases), text)]
-    at += [w.start() for w in DEMONYM_WORD.finditer(text)
-           if actor.kind == ActorKind.state and actor.country and demonym_code(w.group()) == actor.country]
-    return min(at, default=len(text))
+    return min((start for start, _ in mention_spans(actor, text)), default=len(text))
 
 
 def _topic_cue(text: str) -> re.Match | None:
