@@ -53,6 +53,7 @@ class Notes:
 
     warnings: list[str] = field(default_factory=list)
     adopted: dict[str, str] = field(default_factory=dict)
+    cited: set[int] = field(default_factory=set)  # every sentence a conflict cites (its sents are truncated)
 
 
 class Draft(BaseModel):
@@ -263,6 +264,49 @@ def _nearest_mention(
     return best
 
 
+MAX_CONFLICTS = 4
+
+
+def _grounded_conflicts(conflicts: list[ConflictDraft], ctx: dict[str, Any],
+                        forms: tuple[dict[str, str], dict[str, str]], notes: Notes) -> list[ConflictDraft]:
+    """Conflicts whose sides are actors of the list and whose sentences exist, at most MAX_SENTENCES each
+    (``notes.cited`` keeps every sentence cited); a conflict citing no sentence is a problem for a re-ask."""
+    article: Article = ctx["article"]
+    n = len(article.sentences)
+    problems = {}
+    for i, c in enumerate(conflicts):
+        c.sides = _known(_resolve(c.sides, *forms)[:MAX_NAMES], ctx, f"conflict {c.name!r}", notes)
+        cited = sorted({x for x in c.sents if 1 <= x <= n})
+        notes.cited.update(cited)
+        c.sents = cited[:MAX_SENTENCES]
+        if not c.sents:
+            problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {n})"
+        c.sides = list(dict.fromkeys(c.sides))
+    return _settle(conflicts, problems, ctx, "conflicts", notes)[:MAX_CONFLICTS]
+
+
+def _conflicts_schema(schema: dict[str, Any], violence_sents: list[int]) -> dict[str, Any]:
+    """``schema`` with its conflicts citing only ``violence_sents`` (none when there are none)."""
+    if violence_sents:
+        schema["$defs"]["ConflictDraft"]["properties"]["sents"]["items"] = {"type": "integer",
+                                                                           "enum": list(violence_sents)}
+    else:
+        schema["properties"]["conflicts"]["maxItems"] = 0
+    return schema
+
+
+def _salvaged_conflicts(data: dict, warnings: list[str]) -> list[dict]:
+    """The conflicts of a salvaged answer that validate on their own; the others listed in ``warnings``."""
+    conflicts = []
+    raw_conflicts = data.get("conflicts")
+    for item in raw_conflicts if isinstance(raw_conflicts, list) else []:
+        try:
+            conflicts.append(ConflictDraft.model_validate(item).model_dump())
+        except ValueError as err:
+            warnings.append(f"dropped conflict: {first_error(err)}")
+    return conflicts
+
+
 class MeetingDraft(Draft):
     who: list[str] = Field(description="Names of the actors who meet, from the actor list.")
     status: MeetingStatus
@@ -291,19 +335,14 @@ class EventsPass(Draft):
         if not isinstance(data, dict):
             warnings.append("the events pass gave no usable JSON after the re-asks: no meetings or conflicts kept")
             data = {}
-        meetings, conflicts = {}, []
+        meetings = {}
         raw_meetings = data.get("meetings")
         for key, item in (raw_meetings.items() if isinstance(raw_meetings, dict) else []):
             try:
                 meetings[str(key)] = None if item is None else MeetingDraft.model_validate(item).model_dump()
             except ValueError as err:
                 warnings.append(f"dropped meeting {key}: {first_error(err)}")
-        raw_conflicts = data.get("conflicts")
-        for item in raw_conflicts if isinstance(raw_conflicts, list) else []:
-            try:
-                conflicts.append(ConflictDraft.model_validate(item).model_dump())
-            except ValueError as err:
-                warnings.append(f"dropped conflict: {first_error(err)}")
+        conflicts = _salvaged_conflicts(data, warnings)
         value = cls.model_validate({"meetings": meetings, "conflicts": conflicts}, context=context)
         value.notes.warnings[:0] = warnings
         return value
@@ -337,14 +376,7 @@ class EventsPass(Draft):
                 notes.warnings.append(f"dropped meeting of {m.who}: no sentence near {key} mentions them")
             elif str(sent) not in self.meetings:
                 self.meetings[str(sent)] = m
-        problems = {}
-        for i, c in enumerate(self.conflicts):
-            c.sides = _known(_resolve(c.sides, *forms)[:MAX_NAMES], ctx, f"conflict {c.name!r}", notes)
-            c.sents = sorted({x for x in c.sents if 1 <= x <= n})[:MAX_SENTENCES]
-            if not c.sents:
-                problems[i] = f"{c.name!r}: cites no sentence of the article (1 to {n})"
-            c.sides = list(dict.fromkeys(c.sides))
-        self.conflicts = _settle(self.conflicts, problems, ctx, "conflicts", notes)[:4]
+        self.conflicts = _grounded_conflicts(self.conflicts, ctx, forms, notes)
         self._notes = notes
         return self
 
@@ -359,12 +391,7 @@ class EventsPass(Draft):
         several-fold (benchmarks/bench_local.py); they are truncated when validated instead. Conflict sides stay
         free strings (an enum of every name also slows sampling); they are resolved against the actor list when
         validated."""
-        schema = json_schema(EventsPass)
-        defs = schema["$defs"]
-        if violence_sents:
-            defs["ConflictDraft"]["properties"]["sents"]["items"] = {"type": "integer", "enum": list(violence_sents)}
-        else:
-            schema["properties"]["conflicts"]["maxItems"] = 0
+        schema = _conflicts_schema(json_schema(EventsPass), violence_sents)
         slots = {}
         for sent, names in who.items():
             meeting = {
@@ -379,6 +406,39 @@ class EventsPass(Draft):
             "type": "object", "properties": slots, "required": list(slots), "additionalProperties": False,
         }
         return schema
+
+
+class ConflictsPass(Draft):
+    """Step 'conflicts': the conflicts that violence sentences no conflict of the events pass cited report (a
+    second war told in passing, an earlier round of violence), in the events pass's shape."""
+
+    conflicts: list[ConflictDraft]
+
+    @classmethod
+    def salvage(cls, data: Any, context: dict[str, Any]) -> ConflictsPass:
+        """After the allowed re-asks: keep every conflict that validates on its own; list the rest."""
+        warnings: list[str] = []
+        if not isinstance(data, dict):
+            warnings.append("the conflicts pass gave no usable JSON after the re-asks: no conflict added")
+            data = {}
+        value = cls.model_validate({"conflicts": _salvaged_conflicts(data, warnings)}, context=context)
+        value.notes.warnings[:0] = warnings
+        return value
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> ConflictsPass:
+        ctx = validation_context(info)
+        if ctx.get("article") is None:
+            return self
+        notes = Notes()
+        self.conflicts = _grounded_conflicts(self.conflicts, ctx, _forms(ctx), notes)
+        self._notes = notes
+        return self
+
+    @staticmethod
+    def forced_schema(violence_sents: list[int]) -> dict[str, Any]:
+        """For a grammar: conflicts citing only ``violence_sents`` (see EventsPass.forced_schema)."""
+        return _conflicts_schema(json_schema(ConflictsPass), violence_sents)
 
 
 # --- the single-call baseline: one request with the whole schema, quotes written out by the model --------------
@@ -421,4 +481,5 @@ class SingleCall(Draft):
     conflicts: list[SingleConflict]
 
 
-PASS_MODELS: dict[str, type[Draft]] = {"actors": ActorsPass, "events": EventsPass, "single": SingleCall}
+PASS_MODELS: dict[str, type[Draft]] = {"actors": ActorsPass, "events": EventsPass, "conflicts": ConflictsPass,
+                                        "single": SingleCall}

@@ -28,7 +28,16 @@ from . import injection
 from .article import Article, check_text, parse_date, title_from_text
 from .config import Settings, resolve
 from .errors import InputError, LLMError, OutputInvalid, SummarizerError
-from .extraction import PASS_MODELS, ActorDraft, ActorsPass, EventsPass, SingleCall, json_schema, validating
+from .extraction import (
+    PASS_MODELS,
+    ActorDraft,
+    ActorsPass,
+    ConflictsPass,
+    EventsPass,
+    SingleCall,
+    json_schema,
+    validating,
+)
 from .grounding import capital_of, is_city, is_country, locative_only, name_candidates, ner
 from .llm import LLM, CallResult, InvalidOutput
 from .normalize import (
@@ -46,6 +55,7 @@ from .normalize import (
     guess_kind,
     merge_actors,
     sentence_participants,
+    violent,
     with_a_part,
 )
 from .prompts import Template, load
@@ -307,8 +317,19 @@ class Summarizer:
                            violence_sents=violence_sents, **shared)
         forced = EventsPass.forced_schema(who, violence_sents) if local else None
         events: EventsPass = (await self._call(run, "events", request, ctx, forced)).value
-        # Names the events pass used that the actors pass had not labelled as actors.
-        adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in events.notes.adopted.values()]
+        adopted_forms = list(events.notes.adopted.values())
+        # Violence sentences that none of its conflicts cites: a second war told in passing, an earlier round of
+        # violence. A small model folds everything into one conflict; asked about these alone, it names theirs.
+        uncited = [n for n in violence_sents if n not in events.notes.cited and violent(a.sentences[n - 1].text)]
+        if uncited and t.has("passes.conflicts"):
+            request = t.render("passes.conflicts", sents=uncited, listed=[c.name for c in events.conflicts],
+                               **shared)
+            forced = ConflictsPass.forced_schema(uncited) if local else None
+            more: ConflictsPass = (await self._call(run, "conflicts", request, ctx, forced)).value
+            events.conflicts = [*events.conflicts, *more.conflicts]
+            adopted_forms += more.notes.adopted.values()
+        # Names the events or conflicts pass used that the actors pass had not labelled as actors.
+        adopted = [ActorDraft(name=form, kind=guess_kind(form)) for form in dict.fromkeys(adopted_forms)]
         places = [*first.places(), *found.cities, *found.regions, *found.settled_places, *found.capitals]
         return _Part(candidates=candidates, drafts=drafts + adopted, first=first, events=events, places=places,
                      actors=actors, actor_warnings=actor_warnings, adopted=bool(adopted), parse=found.parse)

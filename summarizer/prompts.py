@@ -37,6 +37,8 @@ def _builtin_dir() -> Path:
 BUILTIN_DIR = _builtin_dir()
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 PASSES = ("actors", "events")
+#: Passes a template may add: "conflicts" asks about the violence sentences no conflict of the events pass cited.
+OPTIONAL_PASSES = ("conflicts",)
 
 
 class Template(BaseModel):
@@ -56,8 +58,9 @@ class Template(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> Template:
-        if self.strategy == "passes" and set(self.passes) != set(PASSES):
-            raise ValueError(f"a 'passes' template needs exactly these passes: {', '.join(PASSES)}")
+        if self.strategy == "passes" and not set(PASSES) <= set(self.passes) <= {*PASSES, *OPTIONAL_PASSES}:
+            raise ValueError(f"a 'passes' template needs these passes: {', '.join(PASSES)} (and may add "
+                             f"{', '.join(OPTIONAL_PASSES)})")
         if self.strategy == "single" and not self.single:
             raise ValueError("a 'single' template needs a 'single' request")
         for part, source in self.sources().items():
@@ -77,6 +80,9 @@ class Template(BaseModel):
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
+
+    def has(self, part: str) -> bool:
+        return part in self.sources()
 
     def render(self, part: str, **variables) -> str:
         source = self.sources().get(part)

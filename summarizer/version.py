@@ -31,4 +31,7 @@ __version__ = "0.2.0"
 # 2026.12.10: prompt extract 1.1 again (1.2's new examples and its sides instruction changed the model's conflicts:
 # dev conflicts precision 0.92 -> 0.79 before the invented-name check); the mechanisms of 2026.12.9 kept; a conflict
 # name's capitalized common words ("Libyan Civil War") are not taken for invented names.
-PIPELINE_VERSION = "2026.12.10"
+# 2026.12.11: a third request (prompt extract 1.3, pass "conflicts") asks about the violence sentences that none of
+# the events pass's conflicts cited (a second war told in passing); a war fought without arms ("a trade war") is no
+# violence; video calls are meeting cues; a participle opening a sentence ("Underlining India's") is no part of a name.
+PIPELINE_VERSION = "2026.12.11"

@@ -76,6 +76,15 @@ def test_name_candidates_split_titles_and_fold_surnames():
     assert "Lavrov" not in cands and "Egyptian" not in cands and "Monday" not in cands
 
 
+def test_a_sentence_opening_participle_is_no_part_of_the_name_after_it():
+    text = ("Underlining India’s naval cooperation with Mauritius, an Indian warship docked. Citing Reuters, the "
+            "ministry spoke. Beijing Daily reported it.")
+    article = Article(text=text)
+    names = [c.name for c in name_candidates(article.sentences, article.text)]
+    assert {"India", "Mauritius", "Reuters", "Beijing Daily"} <= set(names)
+    assert not any(n.startswith(("Underlining", "Citing")) for n in names)
+
+
 def test_actors_merge_surnames_countries_and_capitals():
     drafts = [
         ActorDraft(name="Sergei Lavrov", kind=ActorKind.person),
@@ -283,6 +292,41 @@ def test_conflicts_need_reported_violence():
     assert violent("Gunmen killed five soldiers in Beledweyne.")
     assert not violent("Trump could return to threats of preventive attacks, which could lead to war.")
     assert not violent("North Korea conducted 13 rounds of missile tests since May.")
+    # a war fought without arms: a trade war, a tariff war, a war of words; another violent word still counts
+    assert not violent("The EU-China trade war escalated as Beijing doubled its tariffs.")
+    assert not violent("The two leaders traded insults in a war of words.")
+    assert violent("Amid the trade war, an air strike killed three soldiers.")
+
+
+def test_video_calls_are_meeting_cues():
+    from summarizer.normalize import MEETING_CUE
+
+    for text in ("Erdogan spoke by video link last week with his French counterpart.",
+                 "The ministers held a videoconference on Monday.", "Leaders joined a virtual summit."):
+        assert MEETING_CUE.search(text), text
+    assert not MEETING_CUE.search("The video showed soldiers in the street.")
+
+
+def test_the_conflicts_pass_grounds_its_conflicts_and_records_every_cited_sentence():
+    from summarizer.extraction import MAX_SENTENCES, ConflictsPass, validating
+
+    text = " ".join(f"Rebels attacked village {i}." for i in range(1, 12))
+    article = Article(text=text)
+    ctx = {"article": article, "actor_index": {"Rebels": ["Rebels"], "Kenya": ["Kenya"]}}
+    with validating(ctx):
+        out = ConflictsPass.model_validate({"conflicts": [
+            {"name": "rebel attacks", "sents": list(range(11, 0, -1)), "sides": ["Rebels"], "status": "ongoing"}]})
+    assert out.conflicts[0].sents == list(range(1, MAX_SENTENCES + 1))
+    assert out.notes.cited == set(range(1, 12))  # all of them, though the conflict keeps the first eight
+    assert out.conflicts[0].sides == ["Rebels"]
+    schema = ConflictsPass.forced_schema([4, 9])
+    assert schema["$defs"]["ConflictDraft"]["properties"]["sents"]["items"]["enum"] == [4, 9]
+    assert ConflictsPass.forced_schema([])["properties"]["conflicts"]["maxItems"] == 0
+    salvaged = ConflictsPass.salvage({"conflicts": [{"name": "x"}, {"name": "rebel attacks", "sents": [2],
+                                                                     "sides": [], "status": "ongoing"}]},
+                                     {**ctx, "lenient": True})
+    assert [c.name for c in salvaged.conflicts] == ["rebel attacks"]
+    assert any("dropped conflict" in w for w in salvaged.notes.warnings)
 
 
 def test_meeting_sides_from_adjectives_compounds_and_forum_names():
@@ -717,6 +761,40 @@ def test_a_conflicts_sides_are_its_combatants_not_its_commentators():
     assert [names[i] for i in built[0].parties] == ["UNICEF"]
 
 
+def test_a_conflict_is_never_named_after_a_capital_that_only_speaks_of_it():
+    from summarizer.extraction import ConflictDraft
+    from summarizer.normalize import build_conflicts
+
+    text = ("In 2010 Israeli commandos stopped a flotilla bound for the Gaza Strip. Nine activists aboard were killed. "
+            "Turkey condemned the violence and says Washington needs to act.")
+    actors = _actors(text, [("Israel", ActorKind.state), ("Turkey", ActorKind.state)])
+    draft = ConflictDraft(name="Gaza blockade conflict", sents=[2, 3], status="ended", sides=["Israel"])
+    warnings: list[str] = []
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=[draft]),
+                            Context(article=Article(text=text), places=["Gaza Strip", "Washington"],
+                                    actors=list(actors.values()), warnings=warnings))
+    assert built[0].name == "Gaza blockade conflict"  # unsupported by its sentences, flagged, but no "in Washington"
+    assert any("do not support" in w for w in warnings)
+
+
+def test_one_war_named_twice_with_the_same_sides_is_one_conflict():
+    from summarizer.extraction import ConflictDraft
+    from summarizer.normalize import build_conflicts
+
+    text = ("BLA militants attacked the Jaffar Express in Balochistan, and Pakistani troops fought them for a day. "
+            "Pakistan says its forces killed 33 BLA fighters. Elsewhere, Sudan's army clashed with the RSF in Khartoum.")
+    actors = _actors(text, [("BLA", ActorKind.armed_group), ("Pakistan", ActorKind.state), ("Sudan", ActorKind.state),
+                            ("RSF", ActorKind.armed_group)])
+    drafts = [ConflictDraft(name="BLA insurgency", sents=[1], status="ongoing", sides=["BLA", "Pakistan"]),
+              ConflictDraft(name="Jaffar Express attack", sents=[2], status="ongoing", sides=["Pakistan", "BLA"]),
+              ConflictDraft(name="Sudan war", sents=[3], status="ongoing", sides=["Sudan", "RSF"])]
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=drafts),
+                            Context(article=Article(text=text), places=["Balochistan", "Khartoum"],
+                                    actors=list(actors.values())))
+    assert [c.name for c in built] == ["BLA insurgency", "Sudan war"]
+    assert [e.sentence for e in built[0].evidence] == [1, 2]
+
+
 def test_a_forums_members_are_named_before_its_topics():
     from summarizer.normalize import build_meetings
 
@@ -748,6 +826,7 @@ def test_a_conflict_whose_name_the_article_never_writes_is_dropped():
     assert not invented("Syrian civil war", text) and not invented("Iraq-Iran conflict", text)
     assert not invented("Syria's coastal violence", "Gunmen attacked villages on Syria’s coast.")
     assert not invented("Libyan Civil War", "Militias have fought for control of Libya since 2011.")  # common words
+    assert not invented("Sudanese civil war", "Sudan’s army clashed with the RSF in Khartoum.")  # a possessive
     actors = _actors(text, [("Assad", ActorKind.person)])
     drafts = [ConflictDraft(name="al-Shabab insurgency", sents=[1], sides=[], status="ongoing"),
               ConflictDraft(name="Syrian war", sents=[1], sides=[], status="ongoing")]

@@ -59,6 +59,7 @@ def test_missing_variable_is_a_loud_error(tmp_path):
         (VALID.replace('version: "7"\n', ""), "version"),
         (VALID + "colour: red\n", "colour"),
         (VALID.replace("events: ", "meetings: "), "passes"),
+        (VALID + "  wars: \"{{ sents }}\"\n", "passes"),
         (VALID.replace("{{ numbered }}", "{{ numbered "), "syntax error"),
         ("just a string", "mapping"),
         ("name: [unclosed", "not valid YAML"),
@@ -68,6 +69,15 @@ def test_invalid_templates_are_rejected_when_loaded(tmp_path, text, message):
     (tmp_path / "bad.yaml").write_text(text)
     with pytest.raises(TemplateError, match=message):
         load("bad", tmp_path)
+
+
+def test_a_template_may_add_the_conflicts_pass(tmp_path):
+    (tmp_path / "mine.yaml").write_text(VALID + '  conflicts: "sentences {{ sents | join(\', \') }}"\n')
+    t = load("mine", tmp_path)
+    assert t.has("passes.conflicts") and not load("extract").has("passes.single")
+    assert t.render("passes.conflicts", sents=[3, 9]) == "sentences 3, 9"
+    (tmp_path / "plain.yaml").write_text(VALID)
+    assert not load("plain", tmp_path).has("passes.conflicts")
 
 
 def test_unknown_template_names_the_folders(tmp_path):

@@ -9,9 +9,25 @@ from dataclasses import dataclass
 
 from ..rules import alternatives, load
 from .alignment import bounded, word_pattern
-from .countries import capital_of, country_code, demonym_word, is_country, is_country_name, is_demonym
+from .countries import (
+    capital_of,
+    country_code,
+    demonym_word,
+    is_city,
+    is_country,
+    is_country_name,
+    is_demonym,
+)
 from .dates import calendar_words
-from .ner import MIN_SUPPORT, affiliation_mention, coverage, entities_joined, person_before_of, proper_nouns
+from .ner import (
+    MIN_SUPPORT,
+    affiliation_mention,
+    coverage,
+    entities_joined,
+    person_before_of,
+    proper_nouns,
+    starts_with_a_verb,
+)
 
 _RULES = load("summarizer.grounding", "name_finder.yaml")
 
@@ -227,10 +243,19 @@ def _pieces(span: str) -> list[str]:
     return pieces
 
 
-def _sentence_initial(span: str, text: str) -> str:
-    """Drop a sentence-initial word that is not part of the name ("Beyond Ukraine" -> "Ukraine")."""
+def _participle(word: str) -> bool:
+    """A present participle opening a sentence ("Underlining India's ...", "Citing Reuters"), which the small
+    recognizer may tag a proper noun: a capitalized word ending in -ing that is no place ("Beijing")."""
+    return re.fullmatch(r"[A-Z][a-z]{2,}ing", word) is not None and not (country_code(word, fuzzy=False)
+                                                                       or capital_of(word) or is_city(word))
+
+
+def _sentence_initial(span: str, text: str, at: int) -> str:
+    """Drop a sentence-initial word that is not part of the name: one the article also writes in lower case
+    ("Beyond Ukraine" -> "Ukraine"), a verb by the recognizer's tags or a participle ("Underlining India")."""
     tokens = span.split()
-    if len(tokens) > 1 and bounded(tokens[0].lower(), r"[\w'’]", r"[\w'’]").search(text):
+    if len(tokens) > 1 and (bounded(tokens[0].lower(), r"[\w'’]", r"[\w'’]").search(text)
+                            or starts_with_a_verb(text, at) or _participle(tokens[0])):
         return " ".join(tokens[1:])
     return span
 
@@ -239,7 +264,7 @@ def _names_in(span: str, text: str, at: int, sentence_start: bool) -> list[tuple
     """The (name, title, country) triples of one capitalized span, cleaned and filtered."""
     span = span.rstrip(",;:'’")
     if sentence_start:
-        span = _sentence_initial(span, text)
+        span = _sentence_initial(span, text, at)
     parts = [span]
     if " and " in span and not _org_word(span.split()[-1]):
         parts = span.split(" and ")  # "Russia and Iran", but "Intelligence and Security Agency" stays whole

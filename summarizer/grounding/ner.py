@@ -231,6 +231,13 @@ def _is_verb(token) -> bool:
     return token.tag_.startswith("VB") or token.tag_ == "MD"
 
 
+def starts_with_a_verb(text: str, start: int) -> bool:
+    """Is the word at text[start] a verb ("Underlining India's naval cooperation", "Speaking at the summit"): a
+    capitalized word at a sentence's start that is no part of the name after it?"""
+    token = next((t for t in _doc(text) if t.idx == start), None)
+    return token is not None and _is_verb(token)
+
+
 def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bool]) -> bool:
     """Does the name at text[start:end] have a part in its sentence by its grammar: a subject or object of a verb
     (also through a coordination: "Russia and Iran signed"), the one a relative clause tells of ("Haftar, who took

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..extraction import EventsPass
-from ..grounding import country_code, date_in, occurs, resolve_date
+from ..grounding import capital_of, country_code, date_in, occurs, resolve_date
 from ..grounding.ner import fights
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Conflict, ConflictEvent, EventType
@@ -32,6 +32,7 @@ def _cue(key: str) -> re.Pattern:
 STRONG_VIOLENCE = _cue("strong_violence")
 _FIGURATIVE = re.compile(rf"(?:{alternatives(_RULES['figurative_violence'])})", re.I)
 _HYPOTHETICAL = _cue("hypothetical")
+_UNARMED_WAR = _cue("unarmed_wars")
 VIOLENCE_CUE = _cue("violence_cue")
 
 
@@ -70,7 +71,8 @@ def _combatants(parties: list[str], name: str, ctx: Context) -> list[str]:
 def violent(sentence: str) -> bool:
     """Does a sentence report violence (not a threat of it: "could lead to an all-out war"), by a word that news
     copy does not also use for a struggle, a disaster or an accident ("the fight against corruption", "a battle
-    against Beijing", "the storm injured 15")?"""
+    against Beijing", "the storm injured 15", "a trade war")?"""
+    sentence = _UNARMED_WAR.sub(" ", sentence)
     return (any(not _FIGURATIVE.fullmatch(m.group()) for m in STRONG_VIOLENCE.finditer(sentence))
             and _HYPOTHETICAL.search(sentence) is None)
 
@@ -142,7 +144,9 @@ def invented(name: str, text: str) -> bool:
                and not re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I)]
     if not missing:
         return False
-    codes = ({country_code(w, fuzzy=False) for w in re.findall(r"[A-Z][\w'’-]+", text)} - {None}) | demonym_codes(text)
+    # A country written only with a possessive ("Sudan's army") is written: "Sudanese" is not invented.
+    words = {re.sub(r"['’]s$", "", w) for w in re.findall(r"[A-Z][\w'’-]+", text)}
+    codes = ({country_code(w, fuzzy=False) for w in words} - {None}) | demonym_codes(text)
     return any((country_code(word, fuzzy=False) or demonym_code(word)) not in codes for word in missing)
 
 
@@ -174,6 +178,14 @@ def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str
     return found, f"conflict {name!r} renamed {found!r}: its cited sentences do not support that name"
 
 
+_LOCATIVE = alternatives(_RULES["locative_prepositions"])
+
+
+def _located(place: str, sentence: str) -> bool:
+    """Does the sentence give ``place`` as a location ("in Syria", "across the Sahel")?"""
+    return re.search(rf"\b(?:{_LOCATIVE})\s+(?:the\s+)?{re.escape(place)}(?![\w'’])", sentence) is not None
+
+
 def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     """Conflicts with their places and the violent events their sentences report; duplicates merged."""
     by_name = ctx.by_name()
@@ -192,7 +204,11 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         places = dedupe([p for n in d.sents for p in where[n]])
         violence_places = dedupe([p for n in d.sents if struck[n] for p in where[n]])
         cited = " ".join(ctx.sentence(n) for n in sorted(set(d.sents)))
-        name, why = conflict_name(d.name, cited, violence_places or places)
+        # Named after a place of its violence; failing that, after a place its sentences give as a location ("the
+        # conflict displaced 12 million people in Syria"), never after a state or a capital that speaks of the war
+        # ("Turkey condemned the violence", "Washington needs to act").
+        located = [p for p in places if not capital_of(p) and any(_located(p, ctx.sentence(n)) for n in d.sents)]
+        name, why = conflict_name(d.name, cited, violence_places or located)
         if why:
             ctx.warnings.append(why)
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
@@ -232,8 +248,11 @@ def event_in(ctx: Context, n: int) -> ConflictEvent | None:
 
 
 def _same_conflict(a: Conflict, b: Conflict) -> bool:
-    """One conflict told twice: the same name, the same places, or a shared side fighting in a shared place."""
+    """One conflict told twice: the same name, the same places, the same two or more sides (a small model names
+    one war twice: "Jaffar Express attack" and "BLA insurgency"), or a shared side fighting in a shared place."""
     if a.name.casefold() == b.name.casefold():
+        return True
+    if len(set(a.parties)) >= 2 and set(a.parties) == set(b.parties):
         return True
     la, lb = {x.casefold() for x in a.locations}, {x.casefold() for x in b.locations}
     return bool(la and la == lb) or bool(la & lb and set(a.parties) & set(b.parties))
