@@ -234,8 +234,8 @@ def _is_verb(token) -> bool:
 def starts_with_a_verb(text: str, start: int) -> bool:
     """Is the word at text[start] a verb ("Underlining India's naval cooperation", "Speaking at the summit"): a
     capitalized word at a sentence's start that is no part of the name after it?"""
-    token = next((t for t in _doc(text) if t.idx == start), None)
-    return token is not None and _is_verb(token)
+    span = _doc(text).char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and span[0].idx == start and _is_verb(span[0])
 
 
 def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bool]) -> bool:
