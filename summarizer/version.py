@@ -32,6 +32,8 @@ __version__ = "0.2.0"
 # dev conflicts precision 0.92 -> 0.79 before the invented-name check); the mechanisms of 2026.12.9 kept; a conflict
 # name's capitalized common words ("Libyan Civil War") are not taken for invented names.
 # 2026.12.11: a third request (prompt extract 1.3, pass "conflicts") asks about the violence sentences that none of
-# the events pass's conflicts cited (a second war told in passing); a war fought without arms ("a trade war") is no
+# the events pass's conflicts cited (a second war told in passing); one war named twice with the same sides is one
+# conflict; a conflict is never named after a capital or a state that only speaks of it; a country written only in
+# the possessive ("Sudan's") makes its demonym no invented word; a war fought without arms ("a trade war") is no
 # violence; video calls are meeting cues; a participle opening a sentence ("Underlining India's") is no part of a name.
 PIPELINE_VERSION = "2026.12.11"

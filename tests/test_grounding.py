@@ -296,6 +296,7 @@ def test_conflicts_need_reported_violence():
     assert not violent("The EU-China trade war escalated as Beijing doubled its tariffs.")
     assert not violent("The two leaders traded insults in a war of words.")
     assert violent("Amid the trade war, an air strike killed three soldiers.")
+    assert violent("A gang turf war in the capital has left dozens dead.")  # gangs fight theirs with guns
 
 
 def test_video_calls_are_meeting_cues():
