@@ -125,6 +125,25 @@ def completion_body(content: str, prompt_tokens: int = 10, completion_tokens: in
     }).encode()
 
 
+def json_answer(obj: dict) -> tuple[int, dict, bytes, float]:
+    """A stub server's step: the model answering ``obj`` as JSON, at once."""
+    return 200, {}, completion_body(json.dumps(obj)), 0.0
+
+
+def summarize_scripted(script: list, text: str, title: str, reasks: int = 0) -> tuple:
+    """The pipeline's summary of ``text`` against a stub server that plays ``script`` as the model's answers, and
+    the server (its requests' arrivals and bodies)."""
+    from summarizer.article import Article
+    from summarizer.pipeline import Summarizer
+
+    with StubServer(script) as server:
+        settings = Settings(api_key="sk-test", base_url=server.base_url, model="stub", local=False,
+                            response_format="json_object", reasks=reasks, max_retries=0)
+        with Summarizer(settings) as summarizer:
+            summary = summarizer.summarize(Article(text=text, title=title, id="t"))
+    return summary, server
+
+
 class StubServer:
     """Answers POSTs from a script of (status, headers, body, delay) steps, the last one repeating."""
 

@@ -18,7 +18,7 @@ from summarizer.article import Article, read_articles, read_text_file
 from summarizer.config import Settings
 from summarizer.injection import PLACEHOLDER, _opens_block, find, instruction_rule, masked, vocabulary
 
-from .conftest import ROOT, SEEDS, StubServer, completion_body
+from .conftest import ROOT, SEEDS, StubServer, json_answer
 
 DATA = ROOT / "tests" / "data" / "injection"
 EXPECTED: dict[str, list[str]] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -217,10 +217,6 @@ def _settings(url: str, template: str = "extract") -> Settings:
                     response_format="json_object", reasks=0, max_retries=0, timeout=30)
 
 
-def _reply(payload: dict) -> tuple[int, dict, bytes, float]:
-    return 200, {}, completion_body(json.dumps(payload)), 0.0
-
-
 def _prompts(bodies: list[dict]) -> str:
     """Everything the pipeline wrote into its requests (system and user turns; the model's answers left out)."""
     return "\n".join(m["content"] for b in bodies for m in b["messages"] if m["role"] != "assistant")
@@ -237,7 +233,7 @@ def test_pipeline_never_sends_the_instruction_and_nothing_rests_on_it():
                            str(number): {"who": ["Hakan Fidan", "Omar Haddad"], "status": "held"}},
               "conflicts": [{"name": "Russian strikes on Odesa", "sents": [number, 7], "sides": ["Russia", "Omar Haddad"],
                              "status": "ongoing"}]}
-    with StubServer([_reply(actors), _reply(events)]) as server, Summarizer(_settings(server.base_url)) as s:
+    with StubServer([json_answer(actors), json_answer(events)]) as server, Summarizer(_settings(server.base_url)) as s:
         summary = s.summarize(article)
     assert len(server.bodies) == 2
     sent = _prompts(server.bodies)
@@ -267,7 +263,7 @@ def test_single_call_template_never_sends_the_instruction():
                          {"name": "Yusuf Abdi Warsame", "kind": "person", "evidence": [quote]}],
               "meetings": [{"participants": ["William Ruto", "Yusuf Abdi Warsame"], "status": "held", "evidence": [quote]}],
               "conflicts": []}
-    with StubServer([_reply(answer)]) as server, Summarizer(_settings(server.base_url, "single")) as s:
+    with StubServer([json_answer(answer)]) as server, Summarizer(_settings(server.base_url, "single")) as s:
         summary = s.summarize(article)
     sent = _prompts(server.bodies)
     assert quote in article.text and "Warsame" not in sent and PLACEHOLDER in sent

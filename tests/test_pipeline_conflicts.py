@@ -4,13 +4,7 @@ pipeline against a loopback stub server that plays the model's answers."""
 
 from __future__ import annotations
 
-import json
-
-from summarizer.article import Article
-from summarizer.config import Settings
-from summarizer.pipeline import Summarizer
-
-from .conftest import StubServer, completion_body
+from .conftest import json_answer, summarize_scripted
 
 TEXT = ("Sudan's army clashed with the Rapid Support Forces in Khartoum on Monday, killing 40 people. "
         "The fighting spread to Omdurman. "
@@ -18,28 +12,19 @@ TEXT = ("Sudan's army clashed with the Rapid Support Forces in Khartoum on Monda
         "Aid groups said food prices rose.")
 
 
-def _answer(obj: dict) -> tuple[int, dict, bytes, float]:
-    return (200, {}, completion_body(json.dumps(obj)), 0.0)
-
-
-ACTORS = _answer({"summary": [1, 3, 4], "names": {
+ACTORS = json_answer({"summary": [1, 3, 4], "names": {
     "Sudan": "state", "Rapid Support Forces": "armed_group", "Khartoum": "place", "Omdurman": "place",
     "Chad": "state", "Boko Haram": "armed_group", "Lake Chad": "place"}})
-EVENTS = _answer({"meetings": {}, "conflicts": [
+EVENTS = json_answer({"meetings": {}, "conflicts": [
     {"name": "Sudan war", "sents": [1, 2], "sides": ["Sudan", "Rapid Support Forces"], "status": "ongoing"}]})
 
 
-def _summarize(script: list, text: str = TEXT) -> tuple:
-    with StubServer(script) as server:
-        settings = Settings(api_key="sk-test", base_url=server.base_url, model="stub", local=False,
-                            response_format="json_object", reasks=0, max_retries=0)
-        with Summarizer(settings) as summarizer:
-            summary = summarizer.summarize(Article(text=text, title="Fighting in Sudan and Chad", id="t"))
-    return summary, server
+def _summarize(script: list) -> tuple:
+    return summarize_scripted(script, TEXT, "Fighting in Sudan and Chad")
 
 
 def test_a_second_war_told_in_an_uncited_sentence_is_asked_about_and_kept():
-    more = _answer({"conflicts": [{"name": "Boko Haram insurgency", "sents": [3], "sides": ["Boko Haram", "Chad"],
+    more = json_answer({"conflicts": [{"name": "Boko Haram insurgency", "sents": [3], "sides": ["Boko Haram", "Chad"],
                                    "status": "ongoing"}]})
     summary, server = _summarize([ACTORS, EVENTS, more])
     assert len(server.arrivals) == 3 and summary.provenance.usage.requests == 3
@@ -55,13 +40,13 @@ def test_a_second_war_told_in_an_uncited_sentence_is_asked_about_and_kept():
 
 
 def test_the_same_war_named_again_is_merged_and_no_sentence_left_means_no_third_request():
-    again = _answer({"conflicts": [{"name": "Sudan civil war", "sents": [3], "sides": ["Rapid Support Forces", "Sudan"],
+    again = json_answer({"conflicts": [{"name": "Sudan civil war", "sents": [3], "sides": ["Rapid Support Forces", "Sudan"],
                                     "status": "ongoing"}]})
     summary, server = _summarize([ACTORS, EVENTS, again])
     assert len(server.arrivals) == 3
     assert [c.name for c in summary.conflicts] == ["Sudan war"]  # same sides: the model named one war twice
     assert [e.sentence for e in summary.conflicts[0].evidence] == [1, 2, 3]
-    cited = _answer({"meetings": {}, "conflicts": [
+    cited = json_answer({"meetings": {}, "conflicts": [
         {"name": "Sudan war", "sents": [1, 2, 3], "sides": ["Sudan", "Rapid Support Forces"], "status": "ongoing"}]})
     summary, server = _summarize([ACTORS, cited])
     assert len(server.arrivals) == 2 and summary.provenance.usage.requests == 2

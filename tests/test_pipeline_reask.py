@@ -5,35 +5,22 @@ from __future__ import annotations
 
 import json
 
-from summarizer.article import Article
-from summarizer.config import Settings
-from summarizer.pipeline import Summarizer
-
-from .conftest import StubServer, completion_body
+from .conftest import completion_body, json_answer, summarize_scripted
 
 TEXT = ("Sergei Lavrov met Sameh Shoukry in Cairo on Monday. They discussed trade with Libya.\n\n"
         "Ahmed Hafez, a spokesman, told reporters the talks were useful.")
 
 
-def _answer(obj: dict) -> tuple[int, dict, bytes, float]:
-    return (200, {}, completion_body(json.dumps(obj)), 0.0)
-
-
-ACTORS = _answer({"summary": [1, 2, 3], "names": {"Sergei Lavrov": "person", "Sameh Shoukry": "person"}})
+ACTORS = json_answer({"summary": [1, 2, 3], "names": {"Sergei Lavrov": "person", "Sameh Shoukry": "person"}})
 # Rejected: meeting 1 names nobody of the article (a warning, then a re-ask); meeting 3 names a person the actors
 # pass had not listed (adopted as a new actor while validating).
-REJECTED = _answer({"meetings": {"1": {"who": ["Nobody Known"], "status": "held"},
+REJECTED = json_answer({"meetings": {"1": {"who": ["Nobody Known"], "status": "held"},
                                  "3": {"who": ["Ahmed Hafez"], "status": "held"}}, "conflicts": []})
-ACCEPTED = _answer({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry"], "status": "held"}}, "conflicts": []})
+ACCEPTED = json_answer({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry"], "status": "held"}}, "conflicts": []})
 
 
 def _summarize(script: list) -> tuple:
-    with StubServer(script) as server:
-        settings = Settings(api_key="sk-test", base_url=server.base_url, model="stub", local=False,
-                            response_format="json_object", reasks=1, max_retries=0)
-        with Summarizer(settings) as summarizer:
-            summary = summarizer.summarize(Article(text=TEXT, title="Talks in Cairo", id="t"))
-    return summary, server
+    return summarize_scripted(script, TEXT, "Talks in Cairo", reasks=1)
 
 
 def test_a_reasked_attempt_leaves_no_warning_and_adopts_no_name():
@@ -48,7 +35,7 @@ def test_a_reasked_attempt_leaves_no_warning_and_adopts_no_name():
 def test_the_accepted_attempt_keeps_its_own_warnings_and_adoptions():
     """The same answers accepted at once: the warning and the adopted name stay (the fix drops only rejected
     attempts' notes)."""
-    lenient = _answer({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry", "Nobody Known"], "status": "held"},
+    lenient = json_answer({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry", "Nobody Known"], "status": "held"},
                                     "3": {"who": ["Ahmed Hafez"], "status": "held"}}, "conflicts": []})
     summary, server = _summarize([ACTORS, lenient])
     assert len(server.arrivals) == 2
@@ -59,7 +46,7 @@ def test_the_accepted_attempt_keeps_its_own_warnings_and_adoptions():
 def test_the_salvage_after_the_last_reask_keeps_only_the_last_answers_notes():
     """Every attempt rejected: the last answer is salvaged (its valid meeting kept, its bad one dropped and
     listed); the first attempt's warning and adopted name are gone."""
-    last = _answer({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry"], "status": "held"},
+    last = json_answer({"meetings": {"1": {"who": ["Sergei Lavrov", "Sameh Shoukry"], "status": "held"},
                                  "2": {"who": ["Ghost Person"], "status": "held"}}, "conflicts": []})
     summary, server = _summarize([ACTORS, REJECTED, last])
     assert len(server.arrivals) == 3 and summary.provenance.usage.reasks == 2

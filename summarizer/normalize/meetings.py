@@ -295,17 +295,15 @@ def participants(text: str, named: list[Actor], mentioned: Sequence[Actor] = ())
     cue = _topic_cue(text)
     cut = cue.start() if cue else len(text)
 
-    def first_mention(actor: Actor) -> int:
-        return _first_mention(actor, text)
-
-    extra = [a for a in mentioned if first_mention(a) < cut or _MEETS_BEFORE.search(text[: first_mention(a)])]
+    first = {a.id: _first_mention(a, text) for a in [*named, *mentioned]}
+    extra = [a for a in mentioned if first[a.id] < cut or _MEETS_BEFORE.search(text[: first[a.id]])]
     named = [a for a in {a.id: a for a in [*named, *extra]}.values()
              if not _speaks_only(a, text) and not _only_as(a, text)]
     people_countries = {a.country for a in named if a.kind == ActorKind.person and a.country}
     kept = [
         a for a in named
         if a.kind == ActorKind.person
-        or (first_mention(a) < cut and not (a.kind == ActorKind.state and a.country in people_countries))
+        or (first[a.id] < cut and not (a.kind == ActorKind.state and a.country in people_countries))
     ]
     return kept if len(kept) >= 2 else named
 
