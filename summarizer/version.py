@@ -36,4 +36,10 @@ __version__ = "0.2.0"
 # conflict; a conflict is never named after a capital or a state that only speaks of it; a country written only in
 # the possessive ("Sudan's") makes its demonym no invented word; a war fought without arms ("a trade war") is no
 # violence; video calls are meeting cues; a participle opening a sentence ("Underlining India's") is no part of a name.
-PIPELINE_VERSION = "2026.12.11"
+# 2026.12.12: a capitalized span that the article never writes alone takes the recognizer's longer name ("General
+# Statistics Office", "Dezan Shira & Associates", "Directorate of Information and Culture"); lower-case particles
+# join a name ("Ursula von der Leyen"); a name only ever in quotation marks is a title, not an actor; the object of
+# a preposition that gives a place ("won in Namibia") is no part in the sentence; a people named by its identity
+# ("Muslims", "South Koreans") is no actor unless it takes part in an event; where the tense is silent, a date on
+# either side of the publication day ("last week", "Feb. 18") gives a meeting's status. Same prompt as 2026.12.11.
+PIPELINE_VERSION = "2026.12.12"

@@ -23,7 +23,7 @@ from .countries import (
     locative_only,
     place_country,
 )
-from .dates import date_in, period, resolve_date
+from .dates import date_in, period, resolve_date, tense_of_date
 from .name_finder import AFFILIATION_ROLES, ORG_WORDS, Candidate, is_name, name_candidates
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "period",
     "place_country",
     "resolve_date",
+    "tense_of_date",
     "surface_form",
     "surname",
     "word_pattern",

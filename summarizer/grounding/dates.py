@@ -88,3 +88,22 @@ def resolve_date(text: str | None, published: dt.date | None, *, future: bool = 
         return None
     has_day = re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", phrase) is not None
     return parsed.date() if has_day else None
+
+
+def tense_of_date(text: str | None, published: dt.date | None) -> str | None:
+    """Whether a date as stated lies before ("past") or after ("future") the publication day, where it says so by
+    itself: a relative date ("last week", "earlier this month", "two days ago", "next month", "tomorrow") or a
+    calendar day ("Feb. 18"); None for a weekday, whose side the sentence's tense decides, or no date."""
+    if not text:
+        return None
+    phrase = text.strip().lower()
+    if re.match(r"(?:last|earlier|yesterday)\b", phrase) or re.search(r"\bago\b", phrase):
+        return "past"
+    if re.match(r"(?:next|later|tomorrow)\b", phrase):
+        return "future"
+    if _LEADING.sub("", phrase).split()[0] in _WEEKDAY_OF:
+        return None
+    when = resolve_date(text, published)
+    if when is None or published is None or when == published:
+        return None
+    return "past" if when < published else "future"

@@ -24,6 +24,7 @@ from .ner import (
     affiliation_mention,
     coverage,
     entities_joined,
+    entity_around,
     person_before_of,
     proper_nouns,
     starts_with_a_verb,
@@ -178,7 +179,7 @@ def _title_inside(tokens: list[str]) -> tuple[str, str, str | None] | None:
         rest = rest[: rest.index("of")]  # "Andy Levin of Michigan"
     if not 2 <= len(rest) <= 4 or any(_org_word(t) or t.lower() in _STOP for t in rest):
         return None
-    if not all(re.fullmatch(r"[A-Z][\w'’-]*", t) for t in rest):
+    if not all(re.fullmatch(r"[A-Z][\w'’-]*", t) or t in _LINK_WORDS for t in rest) or not rest[-1][:1].isupper():
         return None
     title_tokens = tokens[max(0, at - 2): at + 1]
     owner = next((code for t in title_tokens if (code := _owner(t))), None)
@@ -333,9 +334,17 @@ def _recognized(candidate: Candidate, text: str) -> list[Candidate]:
     mentions or its capitalized words are all proper nouns (a country, a capital, a name written with an office are
     kept anyway); dropped when every mention is someone's affiliation; a person's name cut from an affiliation the
     capitalized span ran on into ("Soli Ozel of Istanbul's Kadir Has University" -> "Soli Ozel"); two names that
-    an "and" joined into one span split ("NATO and European Union" -> "NATO", "European Union")."""
+    an "and" joined into one span split ("NATO and European Union" -> "NATO", "European Union"); completed to the
+    recognizer's longer name where the article never writes the span alone (:func:`_longer_form`); none where it is
+    only ever in quotation marks (a title: "the book, "Political Analysis," was banned")."""
     name = candidate.name
     mentions = [(m.start(), m.end()) for m in word_pattern(name).finditer(text)]
+    if mentions and all(_quoted(text, start, end) for start, end in mentions):
+        return []  # always in quotation marks: the title of a book or a report, a coined phrase, not an actor
+    longer = _longer_form(name, mentions, text)
+    if longer is not None:  # "General Statistics Office", which the span lost a word of, is read as a whole
+        candidate, name = Candidate(longer, candidate.title, candidate.country), longer
+        mentions = [(m.start(), m.end()) for m in word_pattern(name).finditer(text)]
     if " and " in name:
         for start, end in mentions:
             parts = entities_joined(text, start, end)
@@ -353,3 +362,55 @@ def _recognized(candidate: Candidate, text: str) -> list[Candidate]:
     if any(coverage(text, start, end) >= MIN_SUPPORT or proper_nouns(text, start, end) for start, end in mentions):
         return [candidate]
     return []
+
+
+_LINK_WORDS = frozenset(w for entry in _RULES["name_links"] for w in entry.split()) | {"the", "&"}
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] written alone inside quotation marks ("the book, "Political Analysis," was banned")?"""
+    return text[start - 1: start] in ('"', "“") and text[end: end + 2].lstrip(",")[:1] in ('"', "”")
+
+
+def _longer_form(name: str, mentions: list[tuple[int, int]], text: str) -> str | None:
+    """The recognizer's longer form of a capitalized span that the article never writes alone: an organization,
+    facility or person whose name small words, an ampersand or a word the span lost at a sentence's start
+    complete ("Dezan Shira & Associates", "General Statistics Office", "Directorate of Information and Culture",
+    "Ursula von der Leyen"). Only capitalized words and the name links may complete it. An office or a common
+    word capitalized at a sentence's start may only where the name is an organization's ("General Statistics
+    Office", but "President Donald Trump" is "Donald Trump", "Lawyer Lionel Bethune de Moro" is a lawyer); a verb
+    never ("Citing Reuters"). Never a possessive, a country or a capital ("Turkey's Foreign Ministry", "U.S. State
+    Department", "Erdogan Ankara" are two names), nor two
+    single words joined by "and" ("Bocaranga and Bazoum"); a country's or a capital's name is never the piece of
+    another name."""
+    if not mentions or is_country(name) or capital_of(name):
+        return None
+    forms, starts = set(), []
+    for start, end in mentions:
+        found = entity_around(text, start, end)
+        if found is None:
+            return None  # written alone at least once: a name of its own
+        s, e, _ = found
+        if re.search(r"[][()]", text[s:e]):
+            return None  # "[U.N.] Security Council": an editor's bracket, not a name
+        forms.add(_strip_possessive(re.sub(r"^[Tt]he\s+", "", text[s:e])))
+        starts.append(s + len(text[s:e]) - len(re.sub(r"^[Tt]he\s+", "", text[s:e])))
+    if len(forms) != 1:
+        return None
+    longer = forms.pop()
+    at = longer.find(name)
+    words = longer.split()
+    extra = (longer[:at] + " " + longer[at + len(name):]).split() if at >= 0 else []
+    if (not extra or re.search(r"['’]s\b", longer) or not words[-1][:1].isupper()
+            or any(not (w[:1].isupper() or w in _LINK_WORDS) for w in extra)
+            or (any(_is_title_word(w) or _common_word(w, text) for w in extra) and not _org_word(words[-1]))
+            or any(_owner(w) or capital_of(w) or is_demonym(w) or _participle(w) for w in extra)
+            or (at > 0 and starts_with_a_verb(text, starts[0]))
+            or re.fullmatch(r"\S+ and \S+", longer)):
+        return None
+    return longer
+
+
+def _common_word(word: str, text: str) -> bool:
+    """Is a capitalized word also written in lower case in the article ("Lawyer" and "lawyer"): a common noun?"""
+    return word[:1].isupper() and bounded(word.lower(), r"[\w'’]", r"[\w'’]").search(text) is not None

@@ -141,6 +141,18 @@ def coverage(text: str, start: int, end: int, labels: frozenset[str] = NAME_LABE
     return covered / size if size else 0.0
 
 
+#: The recognizer's label of nationalities, religious and political groups ("Muslims", "South Koreans").
+PEOPLE_LABELS = frozenset({"NORP"})
+
+
+def a_people(text: str, name: str) -> bool:
+    """Is ``name`` a plural word for people by their identity ("Jews", "Muslims", "South Koreans"), by the
+    recognizer's label at every one of its mentions?"""
+    found = [m.start() for m in bounded(name, r"[\w'’-]", r"[\w'’-]").finditer(text)]
+    return name.endswith("s") and bool(found) and all(
+        coverage(text, s, s + len(name), PEOPLE_LABELS) >= MIN_SUPPORT for s in found)
+
+
 #: The recognizer's label of a location that is not a state: a region, a continent, a range, a body of water.
 REGION_LABELS = frozenset({"LOC"})
 
@@ -174,6 +186,25 @@ def entities_joined(text: str, start: int, end: int) -> list[str]:
         return []
     gaps = [text[a[1]: b[0]].strip(" ,") for a, b in zip(inside, inside[1:], strict=False)]
     return [text[s:e] for s, e in inside] if all(g in ("", "and") for g in gaps) else []
+
+
+#: Entity labels under which the recognizer's span may be a longer form of a capitalized span: an organization's
+#: or a facility's name that small words or an ampersand join ("Dezan Shira & Associates", "Directorate of
+#: Information and Culture"), a person's name with a lower-case particle.
+LONGER_LABELS = frozenset({"ORG", "FAC", "PERSON"})
+
+
+def entity_around(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """The entity (start, end, label) with one of :data:`LONGER_LABELS` that strictly contains text[start:end],
+    inside one line, with no comma or quotation mark in it; else None."""
+    for s, e, label in entities(text):
+        if s > start:
+            break
+        if e >= end and (s, e) != (start, end) and label in LONGER_LABELS:
+            inside = text[s:e]
+            if "\n" not in inside and not any(c in inside for c in ',;"“”'):
+                return s, e, label
+    return None
 
 
 def weights_check() -> tuple[str, bool]:
@@ -238,13 +269,15 @@ def starts_with_a_verb(text: str, start: int) -> bool:
     return span is not None and span[0].idx == start and _is_verb(span[0])
 
 
-def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bool]) -> bool:
+def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bool],
+                 locative: Callable[[str], bool] = lambda word: False) -> bool:
     """Does the name at text[start:end] have a part in its sentence by its grammar: a subject or object of a verb
     (also through a coordination: "Russia and Iran signed"), the one a relative clause tells of ("Haftar, who took
     part in the strikes"), the object of a preposition attached to a verb ("met with Kim", "was attacked by
     gunmen"), to an event noun (``event_word`` matches it: "the attack on Copts", "talks with Kiev") or to the
     subject or object of the sentence ("the government of President X said"), or the owner of an event ("Russia's
-    invasion")?"""
+    invasion")? The object of a preposition that gives a place (``locative`` matches it: "victories in Botswana,
+    Mozambique and Namibia") is a location there, not a part."""
     span = _doc(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return True
@@ -255,6 +288,8 @@ def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bo
         return True
     head = token.head
     if token.dep_ == "pobj":
+        if locative(head.lower_):
+            return False
         owner = head.head
         return (_is_verb(owner) or event_word(owner.text)
                 or (head.lower_ == "of" and owner.dep_ in ROLE_DEPS))

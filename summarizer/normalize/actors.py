@@ -167,10 +167,12 @@ def _core(name: str) -> str:
 
 
 def known_as(article: Article) -> list[tuple[str, str]]:
-    """Pairs (name, nickname) the article states: "Mohamed, known by his nickname Farmajo", "also known as X"."""
+    """Pairs (name, nickname) the article states: "Mohamed, known by his nickname Farmajo", "also known as X",
+    "commonly Known by his abbreviation MBS"."""
     pattern = re.compile(
-        r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}),?\s+(?:also\s+|better\s+|popularly\s+|widely\s+)?known\s+"
-        r"(?:by\s+(?:his|her|the)\s+(?:nickname|name)\s+|as\s+)[\"“]?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
+        r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}),?\s+(?:also\s+|better\s+|popularly\s+|widely\s+|commonly\s+)?"
+        r"[Kk]nown\s+(?:by\s+(?:his|her|its|the)\s+(?:nickname|name|abbreviation|initials|acronym)\s+|as\s+)"
+        r"[\"“]?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
     return [(m.group(1), m.group(2)) for m in pattern.finditer(article.text)]
 
 
@@ -182,8 +184,8 @@ def merge_actors(drafts: list[ActorDraft], article: Article) -> list[Entity]:
     def called(name: str, written: str) -> bool:
         return occurs(written, name) or occurs(name, written)
 
-    def nickname(a: ActorDraft, b: ActorDraft) -> bool:
-        return bool(nicknames) and a.kind == b.kind and any(
+    def nickname(a: ActorDraft, b: ActorDraft) -> bool:  # the article says so: whatever kinds the model gave
+        return bool(nicknames) and any(
             (called(a.name, x) and y == b.name) or (called(b.name, x) and y == a.name) for x, y in nicknames)
 
     for draft in drafts:

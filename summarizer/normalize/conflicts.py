@@ -115,6 +115,8 @@ def _count(rule: tuple[re.Pattern, list[re.Pattern]], sentence: str) -> int | No
 
 _CONFLICT_NOUN = rf"(?:{alternatives(_RULES['conflict_nouns'])})"
 _CONFLICT_WORDS = frozenset(_RULES["conflict_name_generic"])
+#: The start of the name a conflict gets after a place when neither the model nor its sentences name it.
+FALLBACK_NAME = "conflict in "
 _PROPER = r"[A-Z][\w'’.]*(?:-[A-Z][\w'’.]*)*"
 _NAME_BEFORE = re.compile(rf"\b((?:{_PROPER} ){{0,2}}{_PROPER})[ -]{_CONFLICT_NOUN}\b")  # "Russia-Ukraine war"
 _NAME_AFTER = re.compile(rf"\b{_CONFLICT_NOUN} in (?:the )?((?:{_PROPER} ){{0,2}}{_PROPER})")  # "war in Sudan"
@@ -170,7 +172,7 @@ def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str
     if found is None and (after := _NAME_AFTER.search(cited)):
         found = after.group()
     if found is None and locations:
-        found = f"conflict in {locations[0]}"
+        found = f"{FALLBACK_NAME}{locations[0]}"
     if found is None:
         return name, f"conflict {name!r}: its cited sentences do not support that name, and give no other"
     if found.casefold() == name.casefold():
@@ -178,7 +180,9 @@ def conflict_name(name: str, cited: str, locations: list[str]) -> tuple[str, str
     return found, f"conflict {name!r} renamed {found!r}: its cited sentences do not support that name"
 
 
-_LOCATIVE = alternatives(_RULES["locative_prepositions"])
+#: Prepositions that give a place as a location ("in Syria", "across the Sahel"); also read by normalize/roles.py.
+LOCATIVE_PREPOSITIONS = frozenset(_RULES["locative_prepositions"])
+_LOCATIVE = alternatives(sorted(LOCATIVE_PREPOSITIONS))
 
 
 def _located(place: str, sentence: str) -> bool:
@@ -207,8 +211,19 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         # Named after a place of its violence; failing that, after a place its sentences give as a location ("the
         # conflict displaced 12 million people in Syria"), never after a state or a capital that speaks of the war
         # ("Turkey condemned the violence", "Washington needs to act").
+        # A capital names it only where a sentence gives it as a location ("fighting in Khartoum"), never where it
+        # stands for its government ("The Nairobi government ... citing security concerns").
+        violence_places = [p for p in violence_places
+                           if not capital_of(p) or any(_located(p, ctx.sentence(n)) for n in d.sents)]
         located = [p for p in places if not capital_of(p) and any(_located(p, ctx.sentence(n)) for n in d.sents)]
         name, why = conflict_name(d.name, cited, violence_places or located)
+        # "Yoweri Museveni": a person's name is no conflict's, unless its sentences give the conflict's name.
+        named_for = by_name.get(d.name.strip().casefold())
+        if (named_for is not None and named_for.kind == ActorKind.person
+                and (name == d.name or name.startswith(FALLBACK_NAME))):
+            ctx.warnings.append(f"conflict {d.name!r} dropped: a person's name, not a conflict's, and its sentences "
+                                "give no conflict's name")
+            continue
         if why:
             ctx.warnings.append(why)
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]

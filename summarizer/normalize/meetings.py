@@ -9,7 +9,16 @@ from collections.abc import Callable, Sequence
 
 from ..article import Article
 from ..extraction import EventsPass
-from ..grounding import capital_of, country_code, date_in, occurs, period, place_country, resolve_date
+from ..grounding import (
+    capital_of,
+    country_code,
+    date_in,
+    occurs,
+    period,
+    place_country,
+    resolve_date,
+    tense_of_date,
+)
 from ..grounding.ner import addressed_session, asserted, definite_subject
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
@@ -167,12 +176,13 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             ctx.warnings.append(f"meeting in sentence {sent} dropped: fewer than two identifiable participants")
             continue
         ids = [a.id for a in people]
-        status = meeting_status(text, d.status if d else MeetingStatus.held)
+        date_text = date_in(text)
+        status = meeting_status(text, d.status if d else MeetingStatus.held,
+                                tense_of_date(date_text, ctx.article.published))
         where = _meeting_place(text, ctx)
         country = place_country(where)
         host = next((a.id for a in people if country and a.country == country), None)
         topics = [n for n in _topic_names(text, ctx) if n not in {a.name for a in people} and n != where]
-        date_text = date_in(text)
         meeting = Meeting(
             id=f"m{len(merged) + 1}", participants=ids, host=host, visitors=[i for i in ids if host and i != host],
             location=where, country=country, date_text=date_text,
@@ -242,14 +252,18 @@ def _told_before(ctx: Context, sent: int, cues: list[tuple[int, int]], merged: l
     return max(before, key=lambda m: max(e.sentence or 0 for e in m.evidence), default=None)
 
 
-def meeting_status(text: str, said: MeetingStatus) -> MeetingStatus:
+def meeting_status(text: str, said: MeetingStatus, when: str | None = None) -> MeetingStatus:
     """The status the sentence's tense gives (a future or intent cue: planned; a present progressive: ongoing;
-    a past meeting verb: held); the model's answer where the sentence has both or neither."""
+    a past meeting verb: held). Where the sentence has both or neither, the side of the publication day its date
+    lies on (``when``: "past" for "in phone conversations last week" or "on Feb. 18" in a March story, "future"),
+    else the model's answer."""
     planned, ongoing, held = (bool(p.search(text)) for p in (_PLANNED, _ONGOING, _HELD))
     if ongoing and not planned:
         return MeetingStatus.ongoing
     if planned != held:
         return MeetingStatus.planned if planned else MeetingStatus.held
+    if when is not None:
+        return MeetingStatus.held if when == "past" else MeetingStatus.planned
     return said
 
 

@@ -4,17 +4,22 @@ is quoted, meets, fights, is attacked ..."; people and bodies named only in pass
 An actor keeps its place when it takes part in a meeting or a conflict, or when at one of its mentions the
 sentence's grammar, as spaCy's parser reads it (grounding/ner.py), gives it a part: a subject or an object, the
 agent of a passive, the object of a preposition attached to a verb or to an event noun ("talks with", "the attack
-on"), the owner of an event ("Russia's invasion"). One named only inside a phrase about something else ("the war
-in Syria", "Obama's policy", "U.S. Air Force officials") is dropped, with a warning."""
+on"), unless that preposition gives a place ("won in Namibia"), the owner of an event ("Russia's invasion"). One
+named only inside a phrase about something else ("the war in Syria", "Obama's policy", "U.S. Air Force
+officials") is dropped, with a warning; so is a people named by its identity ("Muslims", "South Koreans"), unless
+it takes part in an event or violence targets it."""
 
 from __future__ import annotations
 
 from ..article import Article
-from ..grounding.ner import plays_a_role
-from ..schema import Actor, Conflict, Meeting
+from ..grounding.ner import a_people, plays_a_role
+from ..schema import Actor, ActorKind, Conflict, Meeting
 from .common import spots
-from .conflicts import VIOLENCE_CUE
+from .conflicts import LOCATIVE_PREPOSITIONS, VIOLENCE_CUE
 from .meetings import MEETING_CUE
+
+#: Kinds under which a people is an actor: a community that violence targets ("Copts"), fighters ("Houthis").
+_GROUPS = frozenset({ActorKind.civilians, ActorKind.armed_group, ActorKind.military})
 
 
 def _event_word(word: str) -> bool:
@@ -29,7 +34,12 @@ def with_a_part(actors: list[Actor], meetings: list[Meeting], conflicts: list[Co
     engaged = {i for m in meetings for i in m.participants} | {i for c in conflicts for i in c.parties}
     kept = []
     for actor in actors:
-        if actor.id in engaged or any(plays_a_role(article.text, m.start(), m.end(), _event_word)
+        if (actor.id not in engaged and actor.kind not in _GROUPS
+                and all(a_people(article.text, form) for form in (actor.name, *actor.aliases))):
+            warnings.append(f"actor {actor.name!r} dropped: a people named by its identity, not a named actor")
+            continue
+        if actor.id in engaged or any(plays_a_role(article.text, m.start(), m.end(), _event_word,
+                                                   LOCATIVE_PREPOSITIONS.__contains__)
                                       for m in spots((actor.name, *actor.aliases), article.text)):
             kept.append(actor)
         else:
