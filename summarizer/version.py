@@ -41,5 +41,8 @@ __version__ = "0.2.0"
 # join a name ("Ursula von der Leyen"); a name only ever in quotation marks is a title, not an actor; the object of
 # a preposition that gives a place ("won in Namibia") is no part in the sentence; a people named by its identity
 # ("Muslims", "South Koreans") is no actor unless it takes part in an event; where the tense is silent, a date on
-# either side of the publication day ("last week", "Feb. 18") gives a meeting's status. Same prompt as 2026.12.11.
+# either side of the publication day ("last week", "Feb. 18") gives a meeting's status; a capital names a conflict
+# only where a sentence gives it as a location, and a conflict named only after a person is none unless its
+# sentences name a war; "known by his abbreviation MBS" makes an alias whatever kinds the model gave. Same prompt as
+# 2026.12.11.
 PIPELINE_VERSION = "2026.12.12"
