@@ -915,7 +915,8 @@ def test_states_named_only_as_places_and_peoples_named_by_identity_have_no_part(
 @pytest.mark.parametrize(
     "text, expected",
     [("last week", "past"), ("earlier this month", "past"), ("yesterday", "past"), ("on Feb. 18", "past"),
-     ("next month", "future"), ("March 20", "future"), ("on Tuesday", None), ("this week", None), (None, None)],
+     ("next month", "future"), ("March 20", "future"), ("on Tuesday", None), ("this week", None), (None, None),
+     ("  ", None), ("on", None)],
 )
 def test_a_date_tells_by_itself_which_side_of_the_publication_day_it_lies_on(text, expected):
     from summarizer.grounding import tense_of_date

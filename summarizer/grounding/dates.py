@@ -94,14 +94,14 @@ def tense_of_date(text: str | None, published: dt.date | None) -> str | None:
     """Whether a date as stated lies before ("past") or after ("future") the publication day, where it says so by
     itself: a relative date ("last week", "earlier this month", "two days ago", "next month", "tomorrow") or a
     calendar day ("Feb. 18"); None for a weekday, whose side the sentence's tense decides, or no date."""
-    if not text:
+    phrase = (text or "").strip().lower()
+    if not phrase:
         return None
-    phrase = text.strip().lower()
     if re.match(r"(?:last|earlier|yesterday)\b", phrase) or re.search(r"\bago\b", phrase):
         return "past"
     if re.match(r"(?:next|later|tomorrow)\b", phrase):
         return "future"
-    if _LEADING.sub("", phrase).split()[0] in _WEEKDAY_OF:
+    if any(word in _WEEKDAY_OF for word in _LEADING.sub("", phrase).split()[:1]):
         return None
     when = resolve_date(text, published)
     if when is None or published is None or when == published:
