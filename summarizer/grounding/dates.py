@@ -101,7 +101,8 @@ def tense_of_date(text: str | None, published: dt.date | None) -> str | None:
         return "past"
     if re.match(r"(?:next|later|tomorrow)\b", phrase):
         return "future"
-    if any(word in _WEEKDAY_OF for word in _LEADING.sub("", phrase).split()[:1]):
+    words = _LEADING.sub("", phrase).split()
+    if words and words[0] in _WEEKDAY_OF:
         return None
     when = resolve_date(text, published)
     if when is None or published is None or when == published:

@@ -255,8 +255,7 @@ def _sentence_initial(span: str, text: str, at: int) -> str:
     """Drop a sentence-initial word that is not part of the name: one the article also writes in lower case
     ("Beyond Ukraine" -> "Ukraine"), a verb by the recognizer's tags or a participle ("Underlining India")."""
     tokens = span.split()
-    if len(tokens) > 1 and (bounded(tokens[0].lower(), r"[\w'’]", r"[\w'’]").search(text)
-                            or starts_with_a_verb(text, at) or _participle(tokens[0])):
+    if len(tokens) > 1 and (_common_word(tokens[0], text) or starts_with_a_verb(text, at) or _participle(tokens[0])):
         return " ".join(tokens[1:])
     return span
 
@@ -385,7 +384,7 @@ def _longer_form(name: str, mentions: list[tuple[int, int]], text: str) -> str |
     another name."""
     if not mentions or is_country(name) or capital_of(name):
         return None
-    forms, starts = set(), []
+    forms, first_start = set(), None
     for start, end in mentions:
         found = entity_around(text, start, end)
         if found is None:
@@ -393,9 +392,11 @@ def _longer_form(name: str, mentions: list[tuple[int, int]], text: str) -> str |
         s, e, _ = found
         if re.search(r"[][()]", text[s:e]):
             return None  # "[U.N.] Security Council": an editor's bracket, not a name
-        forms.add(_strip_possessive(re.sub(r"^[Tt]he\s+", "", text[s:e])))
-        starts.append(s + len(text[s:e]) - len(re.sub(r"^[Tt]he\s+", "", text[s:e])))
-    if len(forms) != 1:
+        article = re.match(r"[Tt]he\s+", text[s:e])  # "the General Statistics Office": the name starts after it
+        begin = s + (article.end() if article else 0)
+        forms.add(_strip_possessive(text[begin:e]))
+        first_start = begin if first_start is None else first_start
+    if len(forms) != 1 or first_start is None:
         return None
     longer = forms.pop()
     at = longer.find(name)
@@ -403,14 +404,16 @@ def _longer_form(name: str, mentions: list[tuple[int, int]], text: str) -> str |
     extra = (longer[:at] + " " + longer[at + len(name):]).split() if at >= 0 else []
     if (not extra or re.search(r"['’]s\b", longer) or not words[-1][:1].isupper()
             or any(not (w[:1].isupper() or w in _LINK_WORDS) for w in extra)
-            or (any(_is_title_word(w) or _common_word(w, text) for w in extra) and not _org_word(words[-1]))
+            or (any(_is_title_word(w) or (w[:1].isupper() and _common_word(w, text)) for w in extra)
+                and not _org_word(words[-1]))
             or any(_owner(w) or capital_of(w) or is_demonym(w) or _participle(w) for w in extra)
-            or (at > 0 and starts_with_a_verb(text, starts[0]))
+            or (at > 0 and starts_with_a_verb(text, first_start))
             or re.fullmatch(r"\S+ and \S+", longer)):
         return None
     return longer
 
 
 def _common_word(word: str, text: str) -> bool:
-    """Is a capitalized word also written in lower case in the article ("Lawyer" and "lawyer"): a common noun?"""
-    return word[:1].isupper() and bounded(word.lower(), r"[\w'’]", r"[\w'’]").search(text) is not None
+    """Is the word also written in lower case in the article ("Lawyer" and "lawyer", "Beyond" and "beyond"): a
+    common word, not part of a name?"""
+    return bounded(word.lower(), r"[\w'’]", r"[\w'’]").search(text) is not None

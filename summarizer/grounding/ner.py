@@ -145,12 +145,17 @@ def coverage(text: str, start: int, end: int, labels: frozenset[str] = NAME_LABE
 PEOPLE_LABELS = frozenset({"NORP"})
 
 
+def _at_every_mention(text: str, name: str, labelled: Callable[[int, int], bool]) -> bool:
+    """Does ``labelled(start, end)`` hold at every whole-word mention of ``name`` in ``text`` (and is there one)?"""
+    found = [m.start() for m in bounded(name, r"[\w'’-]", r"[\w'’-]").finditer(text)]
+    return bool(found) and all(labelled(s, s + len(name)) for s in found)
+
+
 def a_people(text: str, name: str) -> bool:
     """Is ``name`` a plural word for people by their identity ("Jews", "Muslims", "South Koreans"), by the
     recognizer's label at every one of its mentions?"""
-    found = [m.start() for m in bounded(name, r"[\w'’-]", r"[\w'’-]").finditer(text)]
-    return name.endswith("s") and bool(found) and all(
-        coverage(text, s, s + len(name), PEOPLE_LABELS) >= MIN_SUPPORT for s in found)
+    return name.endswith("s") and _at_every_mention(
+        text, name, lambda s, e: coverage(text, s, e, PEOPLE_LABELS) >= MIN_SUPPORT)
 
 
 #: The recognizer's label of a location that is not a state: a region, a continent, a range, a body of water.
@@ -161,10 +166,8 @@ def only_a_region(text: str, name: str) -> bool:
     """Is every mention of ``name`` in ``text`` a region by the recognizer's labels (LOC: "the Middle East",
     "Europe", "the Caucasus"), never a state, an organization or a person? A region is where things happen, not an
     actor (the guideline's actors are people, states, bodies and groups)."""
-    found = [m.start() for m in bounded(name, r"[\w'’-]", r"[\w'’-]").finditer(text)]
-    return bool(found) and all(
-        coverage(text, s, s + len(name), REGION_LABELS) >= MIN_SUPPORT
-        and coverage(text, s, s + len(name), NAME_LABELS - REGION_LABELS) == 0 for s in found)
+    return _at_every_mention(text, name, lambda s, e: coverage(text, s, e, REGION_LABELS) >= MIN_SUPPORT
+                             and coverage(text, s, e, NAME_LABELS - REGION_LABELS) == 0)
 
 
 def person_before_of(text: str, start: int, end: int) -> str | None:

@@ -210,12 +210,12 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         cited = " ".join(ctx.sentence(n) for n in sorted(set(d.sents)))
         # Named after a place of its violence; failing that, after a place its sentences give as a location ("the
         # conflict displaced 12 million people in Syria"), never after a state or a capital that speaks of the war
-        # ("Turkey condemned the violence", "Washington needs to act").
-        # A capital names it only where a sentence gives it as a location ("fighting in Khartoum"), never where it
-        # stands for its government ("The Nairobi government ... citing security concerns").
-        violence_places = [p for p in violence_places
-                           if not capital_of(p) or any(_located(p, ctx.sentence(n)) for n in d.sents)]
-        located = [p for p in places if not capital_of(p) and any(_located(p, ctx.sentence(n)) for n in d.sents)]
+        # ("Turkey condemned the violence", "Washington needs to act"). A capital names it only where a sentence
+        # gives it as a location ("fighting in Khartoum"), not where it stands for its government ("The Nairobi
+        # government ... citing security concerns").
+        given = {p for p in places if any(_located(p, ctx.sentence(n)) for n in d.sents)}
+        violence_places = [p for p in violence_places if not capital_of(p) or p in given]
+        located = [p for p in places if not capital_of(p) and p in given]
         name, why = conflict_name(d.name, cited, violence_places or located)
         # "Yoweri Museveni": a person's name is no conflict's, unless its sentences give the conflict's name.
         named_for = by_name.get(d.name.strip().casefold())
