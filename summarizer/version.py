@@ -45,4 +45,10 @@ __version__ = "0.2.0"
 # only where a sentence gives it as a location, and a conflict named only after a person is none unless its
 # sentences name a war; "known by his abbreviation MBS" makes an alias whatever kinds the model gave. Same prompt as
 # 2026.12.11.
-PIPELINE_VERSION = "2026.12.12"
+# 2026.12.13: a war the article names by a war noun tied to a country ("civil wars in Somalia and Sudan", "the
+# conflicts in Libya and Syria") is a conflict of its own where none of the model's conflicts is placed (a cold war
+# is no armed one); a meeting sentence that opens with "He" or "She" has the person the sentence before named first
+# as its subject; a description ("The Israeli leader told a cabinet meeting") refers back to the person of that
+# country named last; "no talks" and talks that someone is urged or asked to hold are no meetings. Same prompt and
+# requests as 2026.12.12.
+PIPELINE_VERSION = "2026.12.13"

@@ -355,6 +355,31 @@ def test_meeting_sides_from_adjectives_compounds_and_forum_names():
     assert {a for m in built for a in m.participants} == {actors["United States"].id, ukraine.id}
 
 
+def test_a_pronoun_or_a_description_stands_for_the_person_told_before():
+    """ "He held talks with ...": the person the sentence before named first; "The Israeli leader told a cabinet
+    meeting": the Israeli the article named last."""
+    from summarizer.normalize import build_meetings
+
+    text = ("Rubio arrived in Jeddah on Monday with Mike Waltz. He and other senior U.S. officials held talks with "
+            "Russia in Riyadh on Feb. 18. He is scheduled to travel to Canada on Wednesday for meetings "
+            "with G7 foreign ministers. Netanyahu said Sunday Israel will keep order. The Israeli leader told a "
+            "cabinet meeting that he would act. They said the summit went well.")
+    actors = _actors(text, [("Rubio", ActorKind.person), ("Mike Waltz", ActorKind.person), ("U.S.", ActorKind.state),
+                            ("Russia", ActorKind.state), ("G7", ActorKind.international_body),
+                            ("Netanyahu", ActorKind.person), ("Israel", ActorKind.state)])
+    for name, code in (("Rubio", "USA"), ("Mike Waltz", "USA"), ("Netanyahu", "ISR")):
+        actors[name].country = code
+    names = {a.id: a.name for a in actors.values()}
+    events = EventsPass.model_construct(meetings={"2": _meeting(["U.S.", "Russia"], "held"),
+                                                  "3": _meeting(["G7"], "planned"), "6": _meeting([], "held")},
+                                        conflicts=[])
+    built = build_meetings(events, Context(article=Article(text=text), places=["Jeddah", "Riyadh", "Canada"],
+                                           actors=list(actors.values())))
+    told = {m.evidence[0].sentence: ({names[i] for i in m.participants}, m.status.value) for m in built}
+    assert told == {2: ({"Rubio", "Russia"}, "held"), 3: ({"Rubio", "G7"}, "planned"),
+                    5: ({"Netanyahu", "Israel"}, "held")}
+
+
 def _meeting(who: list[str], status: str):
     from summarizer.extraction import MeetingDraft
 
@@ -433,6 +458,25 @@ def test_asserted_reads_the_grammar_around_the_event_word():
     assert not said("He reiterated his willingness to travel to Kabul.", "travel to")
     assert not said("The White House talks about the possibility of a deal with Russia.", "talks")
     assert said("Trump talks with Putin about Ukraine.", "talks")
+
+
+def test_no_talks_and_talks_urged_are_no_meetings():
+    from summarizer.grounding.ner import asserted
+    from summarizer.normalize.meetings import _DIRECTING_WORD, _UNASSERTING_WORD, _WISHING_WORD
+
+    def said(text: str, word: str) -> bool:
+        at = text.index(word)
+        return asserted(text, at, at + len(word), _UNASSERTING_WORD, _WISHING_WORD, _DIRECTING_WORD)
+
+    assert not said("He told VOA that there have been no discussions about China.", "discussions")
+    assert not said("No talks are planned.", "talks")
+    assert not said("He also urged Farmajo to return to talks on an electoral system.", "talks")
+    assert not said("The envoy asked the two sides to meet in Geneva.", "meet")
+    assert not said("They pressed Kenya to attend the summit.", "attend")
+    # A directing verb whose object is no event, or an event not in its infinitive, leaves the meeting asserted.
+    assert said("He urged calm during talks with Farmajo on Monday.", "talks")
+    assert said("He asked about the talks, which were held in Doha.", "talks")
+    assert said("Rubio held talks with Russian officials in Riyadh.", "talks")
 
 
 def test_a_definite_description_tells_more_of_the_meeting_told_before():
@@ -808,11 +852,51 @@ def test_a_conflict_named_only_after_a_person_is_none_unless_its_sentences_name_
     built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=drafts),
                             Context(article=Article(text=text), places=["Tanzania"], actors=list(actors.values()),
                                     warnings=warnings))
-    assert built == [] and any("a person's name" in w for w in warnings)
+    assert any("a person's name" in w for w in warnings)
+    assert [c.name for c in built] == ["Russia-Ukraine war"]  # only the war the article names (wars_named)
     drafts = [ConflictDraft(name="Yoweri Museveni", sents=[3], status="ongoing", sides=[])]
     built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=drafts),
                             Context(article=Article(text=text), places=[], actors=list(actors.values())))
     assert [c.name for c in built] == ["Russia-Ukraine war"]  # the sentence names the war
+
+
+def test_a_war_the_article_names_in_passing_is_a_conflict_of_its_own():
+    from summarizer.extraction import ConflictDraft
+    from summarizer.normalize import build_conflicts
+
+    text = ("Militants of al-Shabab attacked a police post in Somalia, killing three. The camps opened in the 1990s, "
+            "offering havens to people fleeing civil wars and strife in Somalia and Sudan. Lavrov and Shoukry "
+            "discussed the conflicts in Libya and Syria. A Vietnam War veteran said tourism had improved. "
+            "The trade war with China could lead to a war with Taiwan. Kenya's conflict with Somalia over a maritime "
+            "border went to court. Russia's invasion of Ukraine began in 2022, and Russia has shelled Kyiv since.")
+    actors = _actors(text, [("al-Shabab", ActorKind.armed_group), ("Russia", ActorKind.state),
+                            ("Ukraine", ActorKind.state), ("Kenya", ActorKind.state)])
+    draft = ConflictDraft(name="al-Shabab insurgency", sents=[1], status="ongoing", sides=["al-Shabab"])
+    warnings: list[str] = []
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=[draft]),
+                            Context(article=Article(text=text), places=["Somalia", "Sudan", "Libya", "Syria"],
+                                    actors=list(actors.values()), warnings=warnings))
+    names = {a.id: a.name for a in actors.values()}
+    found = {c.name: (c.locations, [names[i] for i in c.parties], [e.sentence for e in c.evidence]) for c in built}
+    # The model's war in Somalia covers "civil wars ... in Somalia"; Sudan's, Libya's and Syria's are their own; a
+    # war's veteran, a trade war, a war that could come and a dispute between states are none.
+    assert found == {
+        "al-Shabab insurgency": (["Somalia"], ["al-Shabab"], [1]),
+        "civil war in Sudan": (["Sudan"], [], [2]),
+        "conflict in Libya": (["Libya"], [], [3]),
+        "conflict in Syria": (["Syria"], [], [3]),
+        "Russia's invasion of Ukraine": (["Russia", "Ukraine"], ["Russia"], [7]),
+    }
+    assert sum("names a war" in w for w in warnings) == 4
+    # The same war named again adds its sentence as evidence; a war the model placed there is not added.
+    text = "The Syrian civil war began in 2011. Fighting in the Syrian civil war killed 40 people on Monday."
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=[]),
+                            Context(article=Article(text=text), places=[], actors=[]))
+    assert [(c.name, [e.sentence for e in c.evidence]) for c in built] == [("Syrian civil war", [1, 2])]
+    draft = ConflictDraft(name="conflict in Syria", sents=[2], status="ongoing", sides=[])
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=[draft]),
+                            Context(article=Article(text=text), places=["Syria"], actors=[]))
+    assert [c.name for c in built] == ["conflict in Syria"]
 
 
 def test_one_war_named_twice_with_the_same_sides_is_one_conflict():

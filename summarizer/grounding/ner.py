@@ -308,7 +308,8 @@ COMPLEMENT_DEPS = frozenset({"xcomp", "pcomp", "pobj", "prep", "dobj", "acl"})
 
 
 def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool],
-             wishing: Callable[[str], bool] = lambda word: False) -> bool:
+             wishing: Callable[[str], bool] = lambda word: False,
+             directing: Callable[[str], bool] = lambda word: False) -> bool:
     """Does the sentence assert the event that the word at text[start:end] names ("met", "talks", "attend"), by
     its grammar? It does not when the verb that carries the event is negated ("did not meet", "never visited") or
     when the event is the complement of a verb that says it did not or may not happen (``unasserting`` matches
@@ -317,11 +318,16 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
     says, in the passive, was stopped ("his travel has been prohibited"). An event noun that is the subject of an
     active verb ("the talks failed") is asserted whatever that verb says of it. Nor is an event that completes a
     noun or adjective of wish or readiness (``wishing``: "my willingness to travel to", "ready to meet"): a hope.
-    "Talks" as a verb of speech about a topic ("the White House talks about ...") names no meeting."""
+    "Talks" as a verb of speech about a topic ("the White House talks about ...") names no meeting. Nor does an
+    event noun that "no" determines ("there have been no discussions"), nor an event in the infinitive that a verb
+    of directing asks for (``directing``: "urged Farmajo to return to talks", "asked them to meet"): an appeal, not
+    the event itself (PLOVER's APPEAL, not CONSULT)."""
     span = _doc(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return True
     token = span.root
+    if any(child.dep_ == "det" and child.lower_ == "no" for child in token.children):
+        return False  # "no talks are planned"
     if any(child.dep_ == "relcl" for child in token.children):
         return True  # "the talks, which were held in Doha": the relative clause asserts them
     if _is_verb(token) and token.lower_.startswith("talk"):
@@ -343,6 +349,8 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
             return True
         if (unasserting(head.lower_) if _is_verb(head) else wishing(head.lower_)):
             return False
+        if token.dep_ == "xcomp" and _is_verb(head) and directing(head.lower_):
+            return False  # "urged Farmajo to return to talks"
         token = head
     return True
 
@@ -449,3 +457,74 @@ def fights(text: str, start: int, end: int, violence_word: Callable[[str], bool]
             continue
         return False
     return False
+
+
+#: Prepositions that tie a war to where it is fought ("the war in Sudan", "the invasion of Ukraine") or to a side
+#: ("a war against Ukraine", "the conflict between Russia and Ukraine", "a war with Iran").
+_WAR_PLACE_PREPOSITIONS = frozenset({"in", "of"})
+_WAR_SIDE_PREPOSITIONS = frozenset({"against", "between", "with"})
+
+
+def _name_span(token) -> tuple[int, int]:
+    """The characters of the name a token heads, without the names coordinated with it ("Democratic Republic of
+    Congo", not "Libya and Syria")."""
+    words = [token]
+    stack = [c for c in token.children if c.dep_ not in ("conj", "cc", "punct", "det", "case", "appos")]
+    while stack:
+        child = stack.pop()
+        words.append(child)
+        stack += [c for c in child.children if c.dep_ not in ("conj", "cc", "punct", "appos")]
+    first, last = min(words, key=lambda t: t.i), max(words, key=lambda t: t.i)
+    return first.idx, last.idx + len(last)
+
+
+def _with_conjuncts(token) -> list:
+    """The token and the names coordinated with it ("Libya and Syria")."""
+    found, stack = [], [token]
+    while stack:
+        t = stack.pop()
+        found.append(t)
+        stack += [c for c in t.children if c.dep_ == "conj"]
+    return sorted(found, key=lambda t: t.i)
+
+
+def named_wars(text: str, war_noun: Callable[[str], bool]) -> list[tuple[tuple[int, int], bool,
+                                                                          list[tuple[int, int, str]]]]:
+    """The wars the text names by a noun (``war_noun``: "war", "insurgency") that its grammar ties to names: for
+    each, the span from its first modifier to the noun ("the Syrian civil war": "Syrian civil war"), whether the
+    noun is plural, and the names tied to it, each (start, end, role): where it is fought ("place": a modifier,
+    "the Syrian civil war", "the Libya and Syria conflicts"; or after "in" or "of", "the war in Sudan",
+    "the invasion of Ukraine") or who wages it ("side": an owner, "Russia's war"; after "against", "between" or
+    "with"; two modifiers of one war, "the Russia-Ukraine war"), each with the names coordinated with it. A noun
+    that only modifies another names no war that the text reports ("a Vietnam War veteran", "war crimes"). A place
+    phrase that the parser hangs on the verb of the war noun comes with it ("people fleeing civil wars and strife
+    in Somalia and Sudan"), a pattern of prepositional attachment the small parser gets wrong."""
+    found = []
+    for token in _doc(text):
+        if not token.tag_.startswith("NN") or not war_noun(token.lower_):
+            continue
+        if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i:
+            continue
+        modifiers = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod", "poss") and c.i < token.i]
+        preps = [c for c in token.children if c.dep_ == "prep"]
+        if token.dep_ == "dobj" and not any(c.lower_ in _WAR_PLACE_PREPOSITIONS for c in preps):
+            preps += [c for c in token.head.children if c.dep_ == "prep" and c.i > token.i
+                      and c.lower_ in _WAR_PLACE_PREPOSITIONS]
+        ties: list[tuple[int, int, str]] = []
+        before = [t for m in modifiers for t in _with_conjuncts(m) if t.tag_ in ("NNP", "NNPS", "JJ")]
+        proper = [t for t in before if t.tag_ != "JJ" or t.text[:1].isupper()]
+        for t in proper:
+            side = t.dep_ == "poss" or (len(proper) >= 2 and not token.tag_.endswith("S"))
+            ties.append((*_name_span(t), "side" if side else "place"))
+        for prep in preps:
+            role = ("place" if prep.lower_ in _WAR_PLACE_PREPOSITIONS
+                    else "side" if prep.lower_ in _WAR_SIDE_PREPOSITIONS else None)
+            if role is None:
+                continue
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                ties += [(*_name_span(t), role) for t in _with_conjuncts(obj) if t.tag_ in ("NNP", "NNPS")]
+        if not ties:
+            continue
+        first = min([token, *(t for m in modifiers for t in m.subtree if t.dep_ != "det")], key=lambda t: t.i)
+        found.append(((first.idx, token.idx + len(token)), token.tag_.endswith("S"), ties))
+    return found

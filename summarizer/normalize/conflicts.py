@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from ..extraction import EventsPass
-from ..grounding import capital_of, country_code, date_in, occurs, resolve_date
-from ..grounding.ner import fights
+from ..grounding import capital_of, country_code, date_in, occurs, place_country, resolve_date
+from ..grounding.ner import fights, named_wars
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Conflict, ConflictEvent, EventType
 from .common import (
@@ -17,6 +17,7 @@ from .common import (
     demonym_code,
     demonym_codes,
     mention_spans,
+    mentions,
     merge_evidence,
     places_in,
     sentence_evidence,
@@ -244,7 +245,94 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
             told = {x.evidence[0].quote for x in twin.events}
             twin.events += [e for e in conflict.events if e.evidence[0].quote not in told]
             twin.evidence = merge_evidence(twin.evidence, conflict.evidence)
+    for war in wars_named(ctx, merged):
+        war.id = f"c{len(merged) + 1}"
+        merged.append(war)
     return merged
+
+
+_WAR_NOUN = re.compile(alternatives(_RULES["war_nouns"]), re.I)
+_WAR_NOUN_PLACED = re.compile(alternatives(_RULES["war_nouns_placed"]), re.I)
+_WAR_NOUN_IF_VIOLENT = re.compile(alternatives(_RULES["war_nouns_if_violent"]), re.I)
+
+
+def _codes(conflict: Conflict) -> set[str]:
+    """The countries a conflict is placed in or named after."""
+    words = [*conflict.locations, *re.findall(r"[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*)*", conflict.name)]
+    return {code for w in words if (code := place_country(w) or demonym_code(w))}
+
+
+def _singular(noun: str) -> str:
+    return re.sub(r"ies$", "y", noun) if noun.endswith("ies") else re.sub(r"s$", "", noun)
+
+
+def wars_named(ctx: Context, conflicts: list[Conflict]) -> list[Conflict]:
+    """The wars the article names by a war noun tied to a country (grounding/ner.py, named_wars: "the war in
+    Sudan", "the Syrian civil war", "people fleeing civil wars in Somalia and Sudan") where none of ``conflicts``
+    is placed or named after that country: a war told in passing, which a small model folds into the article's
+    main conflict or leaves out. A plural noun with several countries names one war in each ("the conflicts in
+    Libya and Syria"). Not a war the sentence only supposes or fears ("could lead to war"), a war fought without
+    arms ("a trade war", "the Cold War"), a "conflict" between sides that is not placed nor violent (a dispute),
+    nor an "uprising" in a sentence that reports no violence (a protest). Each is named as the article writes it,
+    placed in its countries, with the actors the grammar makes its sides."""
+    text = ctx.article.text
+    known = {code for c in conflicts for code in _codes(c)}  # where the model's conflicts are
+    added: list[Conflict] = []
+
+    def noun(word: str) -> bool:
+        return any(p.fullmatch(word) is not None for p in (_WAR_NOUN, _WAR_NOUN_PLACED, _WAR_NOUN_IF_VIOLENT))
+
+    for (start, end), plural, ties in named_wars(text, noun):
+        sentence = next((s for s in ctx.article.sentences if s.start <= start < s.end), None)
+        if sentence is None or _HYPOTHETICAL.search(sentence.text) or _UNARMED_WAR.search(text[start:end]):
+            continue
+        head = text[start:end].split()[-1]
+        placed = any(role == "place" for _, _, role in ties)
+        if not (_WAR_NOUN.fullmatch(head) or placed and _WAR_NOUN_PLACED.fullmatch(head) or violent(sentence.text)):
+            continue
+        # "Russia-Ukraine": two names joined by a hyphen are two (for one war, its sides)
+        named = [(part, role) for a, b, role in ties for part in
+                 (text[a:b].split("-") if "-" in text[a:b] and not place_country(text[a:b]) else [text[a:b]])]
+        if len(named) > len(ties) and not plural:
+            named = [(part, "side") for part, _ in named]
+        coded = [(part, code) for part, _ in named if (code := place_country(part) or demonym_code(part))]
+        if not coded:
+            continue
+        if plural and len(coded) > 1:  # "civil wars in Somalia and Sudan": a civil war in each
+            kind = " ".join([*(w for w in text[start:end].split()[:-1]
+                               if w.strip(",") not in ("and", "or", "") and not any(w in p for p, _ in named)),
+                             _singular(head)])
+            groups = [(f"{kind} in {part}", [(part, code)]) for part, code in coded]
+        else:  # "the Syrian civil war", "the war in Sudan", "the conflict between Russia and Ukraine"
+            last = max([end, *(b for _, b, _ in ties)])
+            groups = [(" ".join(text[start:last].split()), coded)]
+        for name, group in groups:
+            codes = {code for _, code in group}
+            told = next((w for w in added if codes & _codes(w)), None)
+            if told is not None:  # the same war named again: more evidence
+                told.evidence = merge_evidence(told.evidence, sentence_evidence(ctx.article, [sentence.number]))
+                continue
+            if codes & known:
+                continue
+            places = dedupe([p for part, code in group if (p := _country_as_written(part, code, ctx))])
+            sides = [a.id for a in ctx.actors if a.kind != ActorKind.person
+                     and any(mentions(a, part) for part, role in named if role == "side")]
+            ctx.warnings.append(f"conflict {name!r} added: sentence {sentence.number} names a war where no conflict "
+                                "the model gave is placed")
+            added.append(Conflict(
+                id="c0", name=name, locations=places, parties=sides,
+                events=[e for e in [event_in(ctx, sentence.number)] if e is not None],
+                evidence=sentence_evidence(ctx.article, [sentence.number])))
+    return added
+
+
+def _country_as_written(part: str, code: str, ctx: Context) -> str | None:
+    """The place a war's name gives ("Sudan", "Gaza"); for an adjective ("Syrian"), the country as the article
+    writes it, if it does."""
+    if not demonym_code(part):
+        return part
+    return next((p for p in [*ctx.places, *(a.name for a in ctx.actors if a.kind == ActorKind.state)]
+                 if country_code(p, fuzzy=False) == code), None)
 
 
 def event_in(ctx: Context, n: int) -> ConflictEvent | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from ..article import Article
 from ..extraction import EventsPass
 from ..grounding import (
+    OFFICES,
     capital_of,
     country_code,
     date_in,
@@ -58,6 +59,11 @@ _ANAPHORA = _cue("anaphora")
 _UNASSERTING = re.compile(_words("unasserting"), re.I)
 _WISHING = re.compile(_words("wishing"), re.I)
 _NEW_OCCASION = re.compile(_words("new_occasion"), re.I)
+#: A person described by country and office ("The Israeli leader", "the visiting Russian president", "the Turkish
+#: foreign minister"), not named.
+_DESCRIBED = re.compile(
+    rf"\b[Tt]he\s+(?:[a-z-]+\s+)?([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(?:{alternatives(sorted(OFFICES))})\b")
+_PRONOUN_OPENING = re.compile(rf"\W*(?:{_words('pronoun_subjects')})\b")
 
 
 def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
@@ -66,6 +72,7 @@ def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
 
 
 _UNASSERTING_WORD, _WISHING_WORD, _NEW_OCCASION_WORD = _whole(_UNASSERTING), _whole(_WISHING), _whole(_NEW_OCCASION)
+_DIRECTING_WORD = _whole(re.compile(_words("directing"), re.I))
 _SESSION = _cue("session_nouns")
 _SESSION_WORD, _ADDRESSING_WORD = _whole(_SESSION), _whole(re.compile(_words("addressing"), re.I))
 #: The kinds of actor that hold a session that someone addresses.
@@ -118,10 +125,15 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         text = ctx.sentence(sent)
         sentence = ctx.article.sentences[sent - 1]
         cues = [(sentence.start + m.start(), sentence.start + m.end()) for m in MEETING_CUE.finditer(text)]
-        session = _session_participants(ctx, cues)
+        session = _session_participants(ctx, cues, sent)
         if d is None and session is None:
             continue
         in_text = [a for a in ctx.actors if mentions(a, text)]
+        # "He and other senior U.S. officials held talks with Russian officials": the person the pronoun stands for,
+        # the sentence's subject.
+        subject = _antecedent(ctx, sent)
+        # "the Russian president": the person the description refers back to, if the model names him
+        in_text += [a for a in [subject, *_described(ctx, sent, text)] if a is not None and a not in in_text]
         # The model's names that the sentence mentions, and the people it names: the model often answers with
         # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
         if session is None and _CONDITIONAL.search(text):  # a session's "if" or "could" is in what was said there
@@ -158,6 +170,8 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
                 ids_in_text |= earlier
                 cited = [sent - 1, sent]
         named = [a for a in said if a.id in ids_in_text]
+        if subject is not None and subject not in named:
+            named.append(subject)
         # "U.S.-Ukraine talks": the two sides written as a compound before the meeting word.
         for pair in _PAIR_TALKS.finditer(text):
             named += [a for side in pair.groups() if (a := by_name.get(side.casefold())) is not None]
@@ -198,7 +212,38 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     return merged
 
 
-def _session_participants(ctx: Context, cues: list[tuple[int, int]]) -> list[Actor] | None:
+def _antecedent(ctx: Context, sent: int) -> Actor | None:
+    """The person a sentence that opens with a personal pronoun ("He is scheduled to travel to Canada", "She and
+    her counterpart met") continues to tell of: the first person named in the nearest sentence before it that names
+    one (news narration carries its subject over to the next sentence's pronoun); None for other sentences."""
+    if not _PRONOUN_OPENING.match(ctx.sentence(sent)):
+        return None
+    people = [a for a in ctx.actors if a.kind == ActorKind.person]
+    for earlier in range(sent - 1, max(sent - 3, 0), -1):
+        text = ctx.sentence(earlier)
+        named = [(_first_mention(a, text), a) for a in people if mentions(a, text)]
+        if named:
+            return min(named, key=lambda pair: pair[0])[1]
+    return None
+
+
+def _described(ctx: Context, sent: int, text: str) -> list[Actor]:
+    """The people a phrase describes by country and office without naming them ("The Israeli leader told a
+    cabinet meeting"): for each such description, the person of that country the article named last before
+    sentence ``sent`` (a definite description refers back, a pattern of news narration)."""
+    found = []
+    for hit in _DESCRIBED.finditer(text):
+        code = demonym_code(hit.group(1))
+        people = [a for a in ctx.actors if a.kind == ActorKind.person and code and a.country == code]
+        for earlier in range(sent - 1, 0, -1):
+            named = [a for a in people if mentions(a, ctx.sentence(earlier))]
+            if named:
+                found.append(max(named, key=lambda a: _first_mention(a, ctx.sentence(earlier))))
+                break
+    return found
+
+
+def _session_participants(ctx: Context, cues: list[tuple[int, int]], sent: int) -> list[Actor] | None:
     """The speaker and the body of a body's session that the sentence says someone addresses or attends ("X told
     a meeting of the U.N. Security Council"): the people (else the states) its subject names, and the body its
     meeting noun names (the longest-named body actor there; a body written in common words, "a cabinet
@@ -211,6 +256,7 @@ def _session_participants(ctx: Context, cues: list[tuple[int, int]]) -> list[Act
         (s1, e1), (s2, e2) = found
         speaker, body = text[s1:e1], text[s2:e2]
         speakers = ([a for a in ctx.actors if a.kind == ActorKind.person and mentions(a, speaker)]
+                    or _described(ctx, sent, speaker)  # "The Israeli leader told a cabinet meeting"
                     or [a for a in ctx.actors if a.kind == ActorKind.state and mentions(a, speaker)])
         bodies = [a for a in ctx.actors if a.kind in _BODIES and mentions(a, body)]
         if bodies:
@@ -226,7 +272,7 @@ def _session_participants(ctx: Context, cues: list[tuple[int, int]]) -> list[Act
 def _asserted(article: Article, cues: list[tuple[int, int]]) -> bool:
     """Does the sentence assert at least one of the meetings its meeting words (``cues``, offsets in the article:
     "met", "talks") name, or has it none of those words (the model's reading stands)?"""
-    return not cues or any(asserted(article.text, start, end, _UNASSERTING_WORD, _WISHING_WORD)
+    return not cues or any(asserted(article.text, start, end, _UNASSERTING_WORD, _WISHING_WORD, _DIRECTING_WORD)
                            for start, end in cues)
 
 
