@@ -380,6 +380,24 @@ def test_a_pronoun_or_a_description_stands_for_the_person_told_before():
                     5: ({"Netanyahu", "Israel"}, "held")}
 
 
+def test_a_meeting_the_model_passed_over_is_read_from_the_grammar():
+    from summarizer.normalize import build_meetings
+
+    text = ("A statement was issued after Erdogan spoke by video link last week with his French counterpart Emmanuel "
+            "Macron. Rubio spoke to VOA on Friday. Putin could meet Erdogan in January. Erdogan held talks with "
+            "Putin in Sochi on Monday. Macron spoke about Erdogan.")
+    actors = _actors(text, [("Erdogan", ActorKind.person), ("Emmanuel Macron", ActorKind.person),
+                            ("Rubio", ActorKind.person), ("VOA", ActorKind.media), ("Putin", ActorKind.person)])
+    names = {a.id: a.name for a in actors.values()}
+    events = EventsPass.model_construct(meetings={"1": None}, conflicts=[])  # the model answered null
+    built = build_meetings(events, Context(article=Article(text=text), places=["Sochi"],
+                                           actors=list(actors.values())))
+    told = {m.evidence[0].sentence: ({names[i] for i in m.participants}, m.status.value, m.mode.value)
+            for m in built}
+    # Not an interview with an outlet, a meeting that could happen, nor a person spoken about.
+    assert told == {1: ({"Erdogan", "Emmanuel Macron"}, "held", "video"), 4: ({"Erdogan", "Putin"}, "held", "in_person")}
+
+
 def _meeting(who: list[str], status: str):
     from summarizer.extraction import MeetingDraft
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..article import Article
+from ..article import Article, Sentence
 from ..extraction import EventsPass
 from ..grounding import (
     OFFICES,
@@ -20,7 +20,7 @@ from ..grounding import (
     resolve_date,
     tense_of_date,
 )
-from ..grounding.ner import addressed_session, asserted, definite_subject
+from ..grounding.ner import addressed_session, asserted, definite_subject, meetings_by_grammar
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
 from .common import (
@@ -73,6 +73,9 @@ def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
 
 _UNASSERTING_WORD, _WISHING_WORD, _NEW_OCCASION_WORD = _whole(_UNASSERTING), _whole(_WISHING), _whole(_NEW_OCCASION)
 _DIRECTING_WORD = _whole(re.compile(_words("directing"), re.I))
+_GRAMMAR_VERB, _GRAMMAR_NOUN, _HOLDING = (_whole(re.compile(_words(key), re.I))
+                                          for key in ("grammar_meeting_verbs", "grammar_meeting_nouns", "holding"))
+_GRAMMAR_CUE = _cue("grammar_meeting_verbs")
 _SESSION = _cue("session_nouns")
 _SESSION_WORD, _ADDRESSING_WORD = _whole(_SESSION), _whole(re.compile(_words("addressing"), re.I))
 #: The kinds of actor that hold a session that someone addresses.
@@ -120,12 +123,15 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     told = dict(drafts.meeting_items())
     # A sentence the model passed over is still read for a body's session that someone addresses: the grammar
     # says who meets there (addressed_session), where a small model answers null or lists the topics.
-    sessions = [s.number for s in ctx.article.sentences if s.number not in told and _SESSION.search(s.text)]
-    for sent, d in sorted([*told.items(), *((n, None) for n in sessions)], key=lambda item: item[0]):
+    # So is one whose grammar names both sides of a meeting ("Erdogan spoke by video link with ... Macron").
+    passed = [s.number for s in ctx.article.sentences if s.number not in told
+              and (_SESSION.search(s.text) or _GRAMMAR_CUE.search(s.text) or MEETING_CUE.search(s.text))]
+    for sent, d in sorted([*told.items(), *((n, None) for n in passed)], key=lambda item: item[0]):
         text = ctx.sentence(sent)
         sentence = ctx.article.sentences[sent - 1]
         cues = [(sentence.start + m.start(), sentence.start + m.end()) for m in MEETING_CUE.finditer(text)]
-        session = _session_participants(ctx, cues, sent)
+        heard = _session_participants(ctx, cues, sent)
+        session = heard if heard is not None or d is not None else _grammar_participants(ctx, sentence)
         if d is None and session is None:
             continue
         in_text = [a for a in ctx.actors if mentions(a, text)]
@@ -136,7 +142,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         in_text += [a for a in [subject, *_described(ctx, sent, text)] if a is not None and a not in in_text]
         # The model's names that the sentence mentions, and the people it names: the model often answers with
         # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
-        if session is None and _CONDITIONAL.search(text):  # a session's "if" or "could" is in what was said there
+        if heard is None and _CONDITIONAL.search(text):  # a session's "if" or "could" is in what was said there
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
         if not _asserted(ctx.article, cues):
@@ -269,6 +275,20 @@ def _session_participants(ctx: Context, cues: list[tuple[int, int]], sent: int) 
     return None
 
 
+def _grammar_participants(ctx: Context, sentence: Sentence) -> list[Actor] | None:
+    """The sides of a meeting that the sentence's grammar tells (grounding/ner.py, meetings_by_grammar): the actors
+    its subject names and those its partner phrase names, not a news outlet (an interview); None unless both
+    sides are actors."""
+    text = ctx.article.text
+    for subjects, partners in meetings_by_grammar(text, sentence.start, sentence.end, _GRAMMAR_VERB, _GRAMMAR_NOUN,
+                                                  _HOLDING):
+        sides = [[a for a in ctx.actors if a.kind != ActorKind.media and any(mentions(a, text[s:e]) for s, e in spans)]
+                 for spans in (subjects, partners)]
+        if all(sides):
+            return list({a.id: a for side in sides for a in side}.values())
+    return None
+
+
 def _asserted(article: Article, cues: list[tuple[int, int]]) -> bool:
     """Does the sentence assert at least one of the meetings its meeting words (``cues``, offsets in the article:
     "met", "talks") name, or has it none of those words (the model's reading stands)?"""
@@ -388,10 +408,10 @@ def _topic_names(text: str, ctx: Context) -> list[str]:
 
 
 def _mode(text: str, n_participants: int) -> MeetingMode:
+    if _VIDEO.search(text):  # before the phone's words: "spoke by video link", "a video call"
+        return MeetingMode.video
     if _PHONE.search(text):
         return MeetingMode.phone
-    if _VIDEO.search(text):
-        return MeetingMode.video
     if _MULTI.search(text) or n_participants >= 4:
         return MeetingMode.multilateral
     return MeetingMode.in_person
