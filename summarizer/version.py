@@ -51,6 +51,6 @@ __version__ = "0.2.0"
 # as its subject; a description ("The Israeli leader told a cabinet meeting") refers back to the person of that
 # country named last; "no talks" and talks that someone is urged or asked to hold are no meetings; a sentence the
 # model passed over is a meeting where its grammar names both sides ("Erdogan spoke by video link with ... Macron"),
-# an outlet being no side (an interview); "spoke by video link" is a video call, not a phone call. Same prompt and
-# requests as 2026.12.12.
+# an outlet being no side (an interview); "spoke by video link" is a video call, not a phone call; a war noun that
+# only modifies another noun ("a Vietnam War veteran") reports no violence. Same prompt and requests as 2026.12.12.
 PIPELINE_VERSION = "2026.12.13"

@@ -917,6 +917,23 @@ def test_a_war_the_article_names_in_passing_is_a_conflict_of_its_own():
     assert [c.name for c in built] == ["conflict in Syria"]
 
 
+def test_a_war_that_only_describes_a_person_is_no_violence():
+    from summarizer.extraction import ConflictDraft
+    from summarizer.normalize import build_conflicts
+
+    text = ("Tourism from China and South Korea has grown. “To me things have really improved,” said Rockhold, a "
+            "Vietnam War veteran. The war in Vietnam killed millions.")
+    actors = _actors(text, [("China", ActorKind.state), ("South Korea", ActorKind.state)])
+    draft = ConflictDraft(name="Chinese and South Korean tourism", sents=[2], status="ongoing",
+                          sides=["China", "South Korea"])
+    warnings: list[str] = []
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=[draft]),
+                            Context(article=Article(text=text), places=["Vietnam"], actors=list(actors.values()),
+                                    warnings=warnings))
+    assert any("report no violence" in w for w in warnings)
+    assert [c.name for c in built] == ["war in Vietnam"]  # the war the article does report, named by wars_named
+
+
 def test_one_war_named_twice_with_the_same_sides_is_one_conflict():
     from summarizer.extraction import ConflictDraft
     from summarizer.normalize import build_conflicts

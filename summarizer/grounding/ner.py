@@ -562,3 +562,14 @@ def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[
         if subjects and partners:
             found.append(([_phrase(t) for t in subjects], [_phrase(t) for t in partners]))
     return found
+
+
+def modifies_a_noun(text: str, start: int, end: int) -> bool:
+    """Is the word at text[start:end] only a modifier of the noun after it ("a Vietnam War veteran", "war
+    crimes"), not a head of its own?"""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    return (token.dep_ in ("compound", "nmod", "amod") and token.head.i > token.i
+            and token.head.tag_.startswith("NN"))

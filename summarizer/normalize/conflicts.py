@@ -8,7 +8,7 @@ import re
 
 from ..extraction import EventsPass
 from ..grounding import capital_of, country_code, date_in, occurs, place_country, resolve_date
-from ..grounding.ner import fights, named_wars
+from ..grounding.ner import fights, modifies_a_noun, named_wars
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Conflict, ConflictEvent, EventType
 from .common import (
@@ -38,6 +38,7 @@ VIOLENCE_CUE = _cue("violence_cue")
 
 
 _WAGING = re.compile(alternatives(_RULES["waging"]), re.I)
+_WAR_NOUN = re.compile(rf"\b(?:{alternatives(_RULES['war_nouns'])})\b", re.I)
 
 
 def _violent_word(word: str) -> bool:
@@ -76,6 +77,17 @@ def violent(sentence: str) -> bool:
     sentence = _UNARMED_WAR.sub(" ", sentence)
     return (any(not _FIGURATIVE.fullmatch(m.group()) for m in STRONG_VIOLENCE.finditer(sentence))
             and _HYPOTHETICAL.search(sentence) is None)
+
+
+def _reports_violence(ctx: Context, n: int) -> bool:
+    """Does sentence ``n`` report violence (:func:`violent`), not counting a war noun that only modifies another
+    noun: "a Vietnam War veteran" describes a person, it reports no war?"""
+    sentence = ctx.article.sentences[n - 1]
+    text = sentence.text
+    for hit in _WAR_NOUN.finditer(text):
+        if modifies_a_noun(ctx.article.text, sentence.start + hit.start(), sentence.start + hit.end()):
+            text = text[:hit.start()] + " " * len(hit.group()) + text[hit.end():]
+    return violent(text)
 
 
 # In order of precedence: a sentence's event is the first type it names.
@@ -200,7 +212,7 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         if invented(d.name, ctx.article.text):
             ctx.warnings.append(f"conflict {d.name!r} dropped: its name is not in the article")
             continue
-        struck = {n: violent(ctx.sentence(n)) for n in d.sents}
+        struck = {n: _reports_violence(ctx, n) for n in d.sents}
         if not any(struck.values()):
             ctx.warnings.append(
                 f"conflict {d.name!r} dropped: its sentences report no violence (a dispute, not a conflict)")
@@ -251,7 +263,6 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     return merged
 
 
-_WAR_NOUN = re.compile(alternatives(_RULES["war_nouns"]), re.I)
 _WAR_NOUN_PLACED = re.compile(alternatives(_RULES["war_nouns_placed"]), re.I)
 _WAR_NOUN_IF_VIOLENT = re.compile(alternatives(_RULES["war_nouns_if_violent"]), re.I)
 
@@ -288,7 +299,8 @@ def wars_named(ctx: Context, conflicts: list[Conflict]) -> list[Conflict]:
             continue
         head = text[start:end].split()[-1]
         placed = any(role == "place" for _, _, role in ties)
-        if not (_WAR_NOUN.fullmatch(head) or placed and _WAR_NOUN_PLACED.fullmatch(head) or violent(sentence.text)):
+        if not (_WAR_NOUN.fullmatch(head) or placed and _WAR_NOUN_PLACED.fullmatch(head)
+                or _reports_violence(ctx, sentence.number)):
             continue
         # "Russia-Ukraine": two names joined by a hyphen are two (for one war, its sides)
         named = [(part, role) for a, b, role in ties for part in
