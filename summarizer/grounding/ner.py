@@ -564,12 +564,14 @@ def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[
     return found
 
 
-def modifies_a_noun(text: str, start: int, end: int) -> bool:
-    """Is the word at text[start:end] only a modifier of the noun after it ("a Vietnam War veteran", "war
-    crimes"), not a head of its own?"""
+def describes_a_person(text: str, start: int, end: int) -> bool:
+    """Is the word at text[start:end] only a modifier in a description of someone: of the noun of an apposition or
+    of a predicate ("Rockhold, a Vietnam War veteran", "he is a war hero")? A war that only describes a person is
+    none the text reports; elsewhere a modifier still tells of violence ("accused of war crimes", "a war zone")."""
     span = _doc(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
     token = span.root
-    return (token.dep_ in ("compound", "nmod", "amod") and token.head.i > token.i
-            and token.head.tag_.startswith("NN"))
+    head = token.head
+    return (token.dep_ in ("compound", "nmod", "amod") and head.i > token.i and head.tag_.startswith("NN")
+            and head.dep_ in ("appos", "attr"))

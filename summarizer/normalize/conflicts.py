@@ -8,7 +8,7 @@ import re
 
 from ..extraction import EventsPass
 from ..grounding import capital_of, country_code, date_in, occurs, place_country, resolve_date
-from ..grounding.ner import fights, modifies_a_noun, named_wars
+from ..grounding.ner import describes_a_person, fights, named_wars
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Conflict, ConflictEvent, EventType
 from .common import (
@@ -80,12 +80,12 @@ def violent(sentence: str) -> bool:
 
 
 def _reports_violence(ctx: Context, n: int) -> bool:
-    """Does sentence ``n`` report violence (:func:`violent`), not counting a war noun that only modifies another
-    noun: "a Vietnam War veteran" describes a person, it reports no war?"""
+    """Does sentence ``n`` report violence (:func:`violent`), not counting a war noun that only describes someone:
+    "Rockhold, a Vietnam War veteran" reports no war?"""
     sentence = ctx.article.sentences[n - 1]
     text = sentence.text
     for hit in _WAR_NOUN.finditer(text):
-        if modifies_a_noun(ctx.article.text, sentence.start + hit.start(), sentence.start + hit.end()):
+        if describes_a_person(ctx.article.text, sentence.start + hit.start(), sentence.start + hit.end()):
             text = text[:hit.start()] + " " * len(hit.group()) + text[hit.end():]
     return violent(text)
 
