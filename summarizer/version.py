@@ -56,4 +56,14 @@ __version__ = "0.2.0"
 # 2026.12.14: a war noun is no violence only where it describes someone (the noun of an apposition or a predicate:
 # "Rockhold, a Vietnam War veteran"); elsewhere as a modifier it still tells of a war ("war crimes", "a war zone").
 # 2026.12.13's broader rule removed a true conflict on the held-out test split.
-PIPELINE_VERSION = "2026.12.14"
+# 2026.12.15: a review's corrections, none of which changes an output of the 64 replayed stories. Wars: a war is
+# one where the grammar places it (not "Russia's war" alone), is told once per place, is named without a pronoun,
+# clause or second noun ("war in Sudan"; "civil war in Syria" for "the Syrian and Libyan civil wars"), is ended
+# where the sentence says so, and is none in a war of words, a dispute over something or a veteran's war; "Gaza, a
+# war zone" still reports violence (a description of someone only: an apposition to a person, a person's
+# predicate). Meetings: a side is a name (not an owner, a clause or a topic: "Erdogan's critics"), never both sides
+# nor a person's own state; a grammar verb the sentence negates is no meeting ("will not host"); the pronoun's person
+# takes part only where the answer lacks a side, and not across a paragraph break, also where the model passed
+# over the sentence; a description is a leader's only ("the Israeli opposition leader" is someone else); a posted
+# video leaves a phone call a phone call; "phoned" and "telephoned" are phone calls.
+PIPELINE_VERSION = "2026.12.15"

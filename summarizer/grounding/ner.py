@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata, resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from .alignment import bounded
 
@@ -466,14 +466,15 @@ _WAR_SIDE_PREPOSITIONS = frozenset({"against", "between", "with"})
 
 
 def _name_span(token) -> tuple[int, int]:
-    """The characters of the name a token heads, without the names coordinated with it ("Democratic Republic of
-    Congo", not "Libya and Syria")."""
+    """The characters of the name a token heads, without the names coordinated with it and without clauses
+    ("Democratic Republic of Congo", not "Libya and Syria" nor "Sudan, which ...")."""
     words = [token]
-    stack = [c for c in token.children if c.dep_ not in ("conj", "cc", "punct", "det", "case", "appos")]
+    skip = ("conj", "cc", "punct", "det", "case", "appos", "relcl", "acl", "advcl")
+    stack = [c for c in token.children if c.dep_ not in skip]
     while stack:
         child = stack.pop()
         words.append(child)
-        stack += [c for c in child.children if c.dep_ not in ("conj", "cc", "punct", "appos")]
+        stack += [c for c in child.children if c.dep_ not in skip]
     first, last = min(words, key=lambda t: t.i), max(words, key=lambda t: t.i)
     return first.idx, last.idx + len(last)
 
@@ -488,61 +489,103 @@ def _with_conjuncts(token) -> list:
     return sorted(found, key=lambda t: t.i)
 
 
-def named_wars(text: str, war_noun: Callable[[str], bool]) -> list[tuple[tuple[int, int], bool,
-                                                                          list[tuple[int, int, str]]]]:
-    """The wars the text names by a noun (``war_noun``: "war", "insurgency") that its grammar ties to names: for
-    each, the span from its first modifier to the noun ("the Syrian civil war": "Syrian civil war"), whether the
-    noun is plural, and the names tied to it, each (start, end, role): where it is fought ("place": a modifier,
-    "the Syrian civil war", "the Libya and Syria conflicts"; or after "in" or "of", "the war in Sudan",
-    "the invasion of Ukraine") or who wages it ("side": an owner, "Russia's war"; after "against", "between" or
-    "with"; two modifiers of one war, "the Russia-Ukraine war"), each with the names coordinated with it. A noun
-    that only modifies another names no war that the text reports ("a Vietnam War veteran", "war crimes"). A place
-    phrase that the parser hangs on the verb of the war noun comes with it ("people fleeing civil wars and strife
-    in Somalia and Sudan"), a pattern of prepositional attachment the small parser gets wrong."""
+def _describes_someone(noun) -> bool:
+    """Is the noun that of a description of someone: an apposition to a person ("Rockhold, a veteran") or the
+    predicate of a person or a personal pronoun ("he is a war hero")?"""
+    if noun.dep_ == "appos":
+        return noun.head.ent_type_ == "PERSON" or noun.head.tag_ == "PRP"
+    if noun.dep_ == "attr":
+        return any(c.dep_ == "nsubj" and (c.ent_type_ == "PERSON" or c.tag_ == "PRP") for c in noun.head.children)
+    return False
+
+
+class NamedWar(NamedTuple):
+    """A war the text names (:func:`named_wars`): the span of its noun with the modifiers that name it ("Syrian
+    civil war"), whether the noun is plural, the names tied to it as (start, end, role, preposition), and whether a
+    preposition gives what it is over ("a conflict over fishing rights": a dispute)."""
+
+    span: tuple[int, int]
+    plural: bool
+    ties: list[tuple[int, int, str, str]]
+    over: bool
+
+
+def named_wars(text: str, war_noun: Callable[[str], bool]) -> list[NamedWar]:
+    """The wars the text names by a noun (``war_noun``: "war", "insurgency") that its grammar ties to names: where
+    it is fought ("place": a modifier, "the Syrian civil war", "the Libya and Syria conflicts"; or after "in" or
+    "of", "the war in Sudan", "the invasion of Ukraine") or who wages it ("side": an owner, "Russia's war"; after
+    "against", "between" or "with"; two modifiers of one war, "the Russia-Ukraine war"), each with the names
+    coordinated with it. The war's own span runs from its first proper modifier, or the common words right before
+    the noun ("civil"), to the noun: not an owner that is a pronoun or a common noun ("its war", "the country's
+    war"). A war that only describes someone names none the text reports ("a Vietnam War veteran", "a veteran of
+    the Vietnam War"), nor does a noun that only modifies another ("war crimes"). A place phrase that the parser
+    hangs on the verb of the war noun comes with it ("people fleeing civil wars and strife in Somalia and Sudan"), a
+    pattern of prepositional attachment the small parser gets wrong."""
     found = []
     for token in _doc(text):
         if not token.tag_.startswith("NN") or not war_noun(token.lower_):
             continue
         if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i:
             continue
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and _describes_someone(token.head.head):
+            continue  # "a veteran of the Vietnam War"
         modifiers = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod", "poss") and c.i < token.i]
         preps = [c for c in token.children if c.dep_ == "prep"]
         if token.dep_ == "dobj" and not any(c.lower_ in _WAR_PLACE_PREPOSITIONS for c in preps):
             preps += [c for c in token.head.children if c.dep_ == "prep" and c.i > token.i
                       and c.lower_ in _WAR_PLACE_PREPOSITIONS]
-        ties: list[tuple[int, int, str]] = []
+        ties: list[tuple[int, int, str, str]] = []
         before = [t for m in modifiers for t in _with_conjuncts(m) if t.tag_ in ("NNP", "NNPS", "JJ")]
         proper = [t for t in before if t.tag_ != "JJ" or t.text[:1].isupper()]
         for t in proper:
             side = t.dep_ == "poss" or (len(proper) >= 2 and not token.tag_.endswith("S"))
-            ties.append((*_name_span(t), "side" if side else "place"))
+            ties.append((*_name_span(t), "side" if side else "place", ""))
         for prep in preps:
             role = ("place" if prep.lower_ in _WAR_PLACE_PREPOSITIONS
                     else "side" if prep.lower_ in _WAR_SIDE_PREPOSITIONS else None)
             if role is None:
                 continue
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                ties += [(*_name_span(t), role) for t in _with_conjuncts(obj) if t.tag_ in ("NNP", "NNPS")]
+                ties += [(*_name_span(t), role, prep.lower_) for t in _with_conjuncts(obj)
+                         if t.tag_ in ("NNP", "NNPS")]
         if not ties:
             continue
-        first = min([token, *(t for m in modifiers for t in m.subtree if t.dep_ != "det")], key=lambda t: t.i)
-        found.append(((first.idx, token.idx + len(token)), token.tag_.endswith("S"), ties))
+        first = token
+        while (first.i > 0 and (prev := first.doc[first.i - 1]).head.i == token.i
+               and prev.dep_ in ("amod", "compound")):
+            first = prev  # "civil war", "full-scale invasion"
+        starts = [t for m in modifiers if m.tag_ in ("NNP", "NNPS") or m.tag_ == "JJ" and m.text[:1].isupper()
+                  for t in m.subtree if t.dep_ != "det"]
+        first = min([first, *starts], key=lambda t: t.i)
+        over = any(c.lower_ == "over" for c in token.children if c.dep_ == "prep")
+        found.append(NamedWar((first.idx, token.idx + len(token)), token.tag_.endswith("S"), ties, over))
     return found
 
 
-def _phrase(token) -> tuple[int, int]:
-    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+def _side(token) -> tuple[int, int]:
+    """The characters of a side's name: the word with its compounds, adjectives and apposition ("his French
+    counterpart Emmanuel Macron", "Russian officials"), without an owner, a clause or a prepositional phrase
+    ("Erdogan's critics" is the critics, "Macron, who met Putin" is Macron)."""
+    keep = ("compound", "amod", "flat", "appos")
+    words, stack = [token], [c for c in token.children if c.dep_ in keep]
+    while stack:
+        child = stack.pop()
+        words.append(child)
+        stack += [c for c in child.children if c.dep_ in keep]
+    first, last = min(words, key=lambda t: t.i), max(words, key=lambda t: t.i)
+    return first.idx, last.idx + len(last)
 
 
 def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[[str], bool],
-                        meeting_noun: Callable[[str], bool],
-                        holding: Callable[[str], bool]) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+                        meeting_noun: Callable[[str], bool], holding: Callable[[str], bool],
+                        ) -> list[tuple[tuple[int, int], list[tuple[int, int]], list[tuple[int, int]]]]:
     """The meetings that the grammar of the sentence text[start:end] tells with their sides: a meeting verb
     (``meeting_verb``) with its subject and its object or the object of its "with" ("Erdogan spoke by video link
     with his French counterpart Emmanuel Macron", "Putin met Erdogan"), or a meeting noun (``meeting_noun``) that a
     subject holds (``holding``) with the object of its "with" or "between" ("Rubio held talks with Lavrov"). Each
-    is (the spans of its subject phrases, the spans of its partner phrases): PLOVER CONSULT's actor 1 and actor 2,
-    read from the parse where a small model passes over the sentence."""
+    is (the span of the meeting word, the spans of its subjects' names, the spans of its partners' names; each name
+    with the names coordinated with it): PLOVER CONSULT's actor 1 and actor 2, read from the parse where a small
+    model passes over the sentence."""
     doc = _doc(text)
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
@@ -560,18 +603,21 @@ def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[
                      if c.dep_ == "prep" and c.lower_ in ("with", "between") for g in c.children if g.dep_ == "pobj"]
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if subjects and partners:
-            found.append(([_phrase(t) for t in subjects], [_phrase(t) for t in partners]))
+            found.append(((token.idx, token.idx + len(token)),
+                          [_side(t) for s in subjects for t in _with_conjuncts(s)],
+                          [_side(t) for p in partners for t in _with_conjuncts(p)]))
     return found
 
 
 def describes_a_person(text: str, start: int, end: int) -> bool:
-    """Is the word at text[start:end] only a modifier in a description of someone: of the noun of an apposition or
-    of a predicate ("Rockhold, a Vietnam War veteran", "he is a war hero")? A war that only describes a person is
-    none the text reports; elsewhere a modifier still tells of violence ("accused of war crimes", "a war zone")."""
+    """Is the word at text[start:end] only a modifier in a description of someone: of the noun of an apposition to
+    a person or of a person's predicate ("Rockhold, a Vietnam War veteran", "he is a war hero")? A war that only
+    describes a person is none the text reports; elsewhere a modifier still tells of violence ("accused of war
+    crimes", "Gaza, a war zone since October")."""
     span = _doc(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
     token = span.root
     head = token.head
     return (token.dep_ in ("compound", "nmod", "amod") and head.i > token.i and head.tag_.startswith("NN")
-            and head.dep_ in ("appos", "attr"))
+            and _describes_someone(head))

@@ -10,7 +10,7 @@ from ..extraction import EventsPass
 from ..grounding import capital_of, country_code, date_in, occurs, place_country, resolve_date
 from ..grounding.ner import describes_a_person, fights, named_wars
 from ..rules import alternatives, load
-from ..schema import Actor, ActorKind, Conflict, ConflictEvent, EventType
+from ..schema import Actor, ActorKind, Conflict, ConflictEvent, ConflictStatus, EventType
 from .common import (
     Context,
     dedupe,
@@ -263,6 +263,8 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     return merged
 
 
+#: A war the sentence says is over ("The Korean War ended in 1953").
+_ENDED = re.compile(r"\bended\b", re.I)
 _WAR_NOUN_PLACED = re.compile(alternatives(_RULES["war_nouns_placed"]), re.I)
 _WAR_NOUN_IF_VIOLENT = re.compile(alternatives(_RULES["war_nouns_if_violent"]), re.I)
 
@@ -282,10 +284,13 @@ def wars_named(ctx: Context, conflicts: list[Conflict]) -> list[Conflict]:
     Sudan", "the Syrian civil war", "people fleeing civil wars in Somalia and Sudan") where none of ``conflicts``
     is placed or named after that country: a war told in passing, which a small model folds into the article's
     main conflict or leaves out. A plural noun with several countries names one war in each ("the conflicts in
-    Libya and Syria"). Not a war the sentence only supposes or fears ("could lead to war"), a war fought without
-    arms ("a trade war", "the Cold War"), a "conflict" between sides that is not placed nor violent (a dispute),
-    nor an "uprising" in a sentence that reports no violence (a protest). Each is named as the article writes it,
-    placed in its countries, with the actors the grammar makes its sides."""
+    Libya and Syria"). Only a war the grammar places is one ("Russia's war" names who wages it, not where; a
+    hyphenated pair, "the Russia-Ukraine war", is both). Not a war the sentence only supposes or fears ("could lead
+    to war"), a war fought without arms ("a trade war", "the Cold War", "a war of words"), a "conflict" that is not
+    placed nor violent or is one over something (a dispute: "the conflict in Spain over Catalan independence"), nor
+    an "uprising" in a sentence that reports no violence (a protest). Each is named as the article writes it
+    ("Syrian civil war", "war in Sudan"), placed in its countries, with the actors the grammar makes its sides, and
+    ended where the sentence says so."""
     text = ctx.article.text
     known = {code for c in conflicts for code in _codes(c)}  # where the model's conflicts are
     added: list[Conflict] = []
@@ -293,31 +298,39 @@ def wars_named(ctx: Context, conflicts: list[Conflict]) -> list[Conflict]:
     def noun(word: str) -> bool:
         return any(p.fullmatch(word) is not None for p in (_WAR_NOUN, _WAR_NOUN_PLACED, _WAR_NOUN_IF_VIOLENT))
 
-    for (start, end), plural, ties in named_wars(text, noun):
+    for war in named_wars(text, noun):
+        (start, end), plural = war.span, war.plural
         sentence = next((s for s in ctx.article.sentences if s.start <= start < s.end), None)
-        if sentence is None or _HYPOTHETICAL.search(sentence.text) or _UNARMED_WAR.search(text[start:end]):
+        if (sentence is None or _HYPOTHETICAL.search(sentence.text)
+                or _UNARMED_WAR.search(text, start, min(sentence.end, end + 12))):  # "a war of words"
             continue
         head = text[start:end].split()[-1]
-        placed = any(role == "place" for _, _, role in ties)
+        placed = any(role == "place" for _, _, role, _ in war.ties)
+        if _WAR_NOUN_PLACED.fullmatch(head) and war.over:
+            continue  # "the conflict in Spain over Catalan independence": a dispute
         if not (_WAR_NOUN.fullmatch(head) or placed and _WAR_NOUN_PLACED.fullmatch(head)
                 or _reports_violence(ctx, sentence.number)):
             continue
-        # "Russia-Ukraine": two names joined by a hyphen are two (for one war, its sides)
-        named = [(part, role) for a, b, role in ties for part in
+        # "Russia-Ukraine": two names joined by a hyphen are two, the war's sides and its places
+        named = [(part, role, prep) for a, b, role, prep in war.ties for part in
                  (text[a:b].split("-") if "-" in text[a:b] and not place_country(text[a:b]) else [text[a:b]])]
-        if len(named) > len(ties) and not plural:
-            named = [(part, "side") for part, _ in named]
-        coded = [(part, code) for part, _ in named if (code := place_country(part) or demonym_code(part))]
-        if not coded:
+        pair = len(named) > len(war.ties) and not plural
+        if pair:
+            named = [(part, "side", prep) for part, _, prep in named]
+        coded = [(part, role, code) for part, role, _ in named if (code := place_country(part) or demonym_code(part))]
+        where = [(part, code) for part, role, code in coded if role == "place" or pair]
+        if not where:  # "Russia's war", "a war against Hamas": who wages it, not where
             continue
-        if plural and len(coded) > 1:  # "civil wars in Somalia and Sudan": a civil war in each
-            kind = " ".join([*(w for w in text[start:end].split()[:-1]
-                               if w.strip(",") not in ("and", "or", "") and not any(w in p for p, _ in named)),
-                             _singular(head)])
-            groups = [(f"{kind} in {part}", [(part, code)]) for part, code in coded]
+        words = text[start:end]
+        if plural and len(where) > 1:  # "civil wars in Somalia and Sudan": a civil war in each
+            kind = " ".join([*(w for w in words.split()[:-1] if not any(w.strip("'’s") in p for p, _, _ in named)
+                               and w.strip(",") not in ("and", "or", "")), _singular(head)])
+            groups = [(f"{kind} in {_country_as_written(part, code, ctx) or part}", [(part, code)])
+                      for part, code in where]
         else:  # "the Syrian civil war", "the war in Sudan", "the conflict between Russia and Ukraine"
-            last = max([end, *(b for _, b, _ in ties)])
-            groups = [(" ".join(text[start:last].split()), coded)]
+            after = [(p, prep) for p, _, prep in named if prep]
+            tail = f" {after[0][1]} " + " and ".join(p for p, prep in after if prep == after[0][1]) if after else ""
+            groups = [(" ".join(f"{words}{tail}".split()), where)]
         for name, group in groups:
             codes = {code for _, code in group}
             told = next((w for w in added if codes & _codes(w)), None)
@@ -328,11 +341,12 @@ def wars_named(ctx: Context, conflicts: list[Conflict]) -> list[Conflict]:
                 continue
             places = dedupe([p for part, code in group if (p := _country_as_written(part, code, ctx))])
             sides = [a.id for a in ctx.actors if a.kind != ActorKind.person
-                     and any(mentions(a, part) for part, role in named if role == "side")]
+                     and any(mentions(a, part) for part, role, _ in named if role == "side")]
             ctx.warnings.append(f"conflict {name!r} added: sentence {sentence.number} names a war where no conflict "
                                 "the model gave is placed")
             added.append(Conflict(
                 id="c0", name=name, locations=places, parties=sides,
+                status=ConflictStatus.ended if _ENDED.search(sentence.text) else ConflictStatus.ongoing,
                 events=[e for e in [event_in(ctx, sentence.number)] if e is not None],
                 evidence=sentence_evidence(ctx.article, [sentence.number])))
     return added

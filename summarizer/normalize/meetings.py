@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from ..article import Article, Sentence
 from ..extraction import EventsPass
 from ..grounding import (
-    OFFICES,
     capital_of,
     country_code,
     date_in,
@@ -49,6 +48,7 @@ def _cue(key: str) -> re.Pattern:
 MEETING_CUE = _cue("meeting_cue")
 _PHONE = _cue("phone")
 _VIDEO = _cue("video")
+_VIDEO_CALL = _cue("video_call")
 _MULTI = _cue("multilateral")
 _TOPIC_CUE = _cue("topic_cue")
 _PLANNED = re.compile(alternatives(rf"\b{p}\b" for p in _RULES["planned"]), re.I)
@@ -59,10 +59,9 @@ _ANAPHORA = _cue("anaphora")
 _UNASSERTING = re.compile(_words("unasserting"), re.I)
 _WISHING = re.compile(_words("wishing"), re.I)
 _NEW_OCCASION = re.compile(_words("new_occasion"), re.I)
-#: A person described by country and office ("The Israeli leader", "the visiting Russian president", "the Turkish
-#: foreign minister"), not named.
-_DESCRIBED = re.compile(
-    rf"\b[Tt]he\s+(?:[a-z-]+\s+)?([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(?:{alternatives(sorted(OFFICES))})\b")
+#: A leader described by country and office, with no other word ("The Israeli leader", "the Russian president"):
+#: "the Israeli opposition leader" or "the former Kenyan president" is somebody else.
+_DESCRIBED = re.compile(rf"\b[Tt]he\s+([A-Z][a-z]+)\s+(?:{_words('described_offices')})\b")
 _PRONOUN_OPENING = re.compile(rf"\W*(?:{_words('pronoun_subjects')})\b")
 
 
@@ -176,7 +175,12 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
                 ids_in_text |= earlier
                 cited = [sent - 1, sent]
         named = [a for a in said if a.id in ids_in_text]
-        if subject is not None and subject not in named:
+        # The pronoun's person takes part where the model's answer lacks a side: fewer than two, or his own state
+        # standing for him ("He and other senior U.S. officials held talks": not "U.S."); "He welcomed the talks
+        # between Putin and Erdogan" keeps its two.
+        others = [a for a in named if a != subject and not (a.kind == ActorKind.state and a.country == subject.country)
+                  ] if subject is not None else []
+        if subject is not None and subject not in named and len(others) < 2:
             named.append(subject)
         # "U.S.-Ukraine talks": the two sides written as a compound before the meeting word.
         for pair in _PAIR_TALKS.finditer(text):
@@ -225,7 +229,10 @@ def _antecedent(ctx: Context, sent: int) -> Actor | None:
     if not _PRONOUN_OPENING.match(ctx.sentence(sent)):
         return None
     people = [a for a in ctx.actors if a.kind == ActorKind.person]
+    sentences = ctx.article.sentences
     for earlier in range(sent - 1, max(sent - 3, 0), -1):
+        if "\n" in ctx.article.text[sentences[earlier - 1].end: sentences[earlier].start]:
+            return None  # a paragraph break or a heading between: the narration's subject is not carried over
         text = ctx.sentence(earlier)
         named = [(_first_mention(a, text), a) for a in people if mentions(a, text)]
         if named:
@@ -276,16 +283,26 @@ def _session_participants(ctx: Context, cues: list[tuple[int, int]], sent: int) 
 
 
 def _grammar_participants(ctx: Context, sentence: Sentence) -> list[Actor] | None:
-    """The sides of a meeting that the sentence's grammar tells (grounding/ner.py, meetings_by_grammar): the actors
-    its subject names and those its partner phrase names, not a news outlet (an interview); None unless both
-    sides are actors."""
+    """The sides of a meeting that the sentence's grammar tells (grounding/ner.py, meetings_by_grammar) and asserts
+    (not "will not host"): the actors its subjects name (a pronoun opening the sentence: the person it stands for)
+    and those its partners name, neither side a news outlet (an interview), no actor on both sides and no state
+    beside its own person ("Erdogan met Turkish officials" is no meeting with Turkey); None unless both sides are
+    actors."""
     text = ctx.article.text
-    for subjects, partners in meetings_by_grammar(text, sentence.start, sentence.end, _GRAMMAR_VERB, _GRAMMAR_NOUN,
-                                                  _HOLDING):
-        sides = [[a for a in ctx.actors if a.kind != ActorKind.media and any(mentions(a, text[s:e]) for s, e in spans)]
-                 for spans in (subjects, partners)]
-        if all(sides):
-            return list({a.id: a for side in sides for a in side}.values())
+    for (start, end), subjects, partners in meetings_by_grammar(text, sentence.start, sentence.end, _GRAMMAR_VERB,
+                                                                _GRAMMAR_NOUN, _HOLDING):
+        if not asserted(text, start, end, _UNASSERTING_WORD, _WISHING_WORD, _DIRECTING_WORD):
+            continue
+        first = [a for a in ctx.actors
+                 if a.kind != ActorKind.media and any(mentions(a, text[s:e]) for s, e in subjects)]
+        if not first and any(_PRONOUN_OPENING.fullmatch(text[s:e]) for s, e in subjects):
+            first = [a for a in [_antecedent(ctx, sentence.number)] if a is not None]
+        countries = {a.country for a in first if a.kind == ActorKind.person and a.country}
+        second = [a for a in ctx.actors if a.kind != ActorKind.media and a not in first
+                  and not (a.kind == ActorKind.state and a.country in countries)
+                  and any(mentions(a, text[s:e]) for s, e in partners)]
+        if first and second:
+            return list({a.id: a for a in [*first, *second]}.values())
     return None
 
 
@@ -408,10 +425,12 @@ def _topic_names(text: str, ctx: Context) -> list[str]:
 
 
 def _mode(text: str, n_participants: int) -> MeetingMode:
-    if _VIDEO.search(text):  # before the phone's words: "spoke by video link", "a video call"
+    if _VIDEO_CALL.search(text):  # before the phone's words: "spoke by video link", "a video call"
         return MeetingMode.video
     if _PHONE.search(text):
         return MeetingMode.phone
+    if _VIDEO.search(text):
+        return MeetingMode.video
     if _MULTI.search(text) or n_participants >= 4:
         return MeetingMode.multilateral
     return MeetingMode.in_person
