@@ -24,12 +24,11 @@ from .countries import (
     place_country,
 )
 from .dates import date_in, period, resolve_date, tense_of_date
-from .name_finder import AFFILIATION_ROLES, OFFICES, ORG_WORDS, Candidate, is_name, name_candidates
+from .name_finder import AFFILIATION_ROLES, ORG_WORDS, Candidate, is_name, name_candidates
 
 __all__ = [
     "AFFILIATION_ROLES",
     "FUZZY_CUTOFF",
-    "OFFICES",
     "ORG_WORDS",
     "Candidate",
     "acronym",

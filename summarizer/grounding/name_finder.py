@@ -139,7 +139,7 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
 # is slow to search (it can start anywhere in the text before the name): it runs only when that text ends with
 # one of the offices.
 _OFFICES = tuple(_RULES["lowercase_offices"])
-_OFFICE_WORDS = OFFICES = frozenset(_OFFICES)
+_OFFICE_WORDS = frozenset(_OFFICES)
 _OFFICE_BEFORE = re.compile(rf"((?:[A-Z][a-z]+\s+){{0,2}}(?:[a-z]+\s+)?(?:{'|'.join(_OFFICES)}))\s+$")
 _QUALIFIER = re.compile(rf"[A-Z][\w.'’]*-(?:{_words('qualifier_suffixes')})")
 _QUALIFIER_END = re.compile(rf"[\w.'’]+-(?:{_words('qualifier_suffixes')})")

@@ -465,28 +465,35 @@ _WAR_PLACE_PREPOSITIONS = frozenset({"in", "of"})
 _WAR_SIDE_PREPOSITIONS = frozenset({"against", "between", "with"})
 
 
-def _name_span(token) -> tuple[int, int]:
-    """The characters of the name a token heads, without the names coordinated with it and without clauses
-    ("Democratic Republic of Congo", not "Libya and Syria" nor "Sudan, which ...")."""
-    words = [token]
-    skip = ("conj", "cc", "punct", "det", "case", "appos", "relcl", "acl", "advcl")
-    stack = [c for c in token.children if c.dep_ not in skip]
-    while stack:
-        child = stack.pop()
-        words.append(child)
-        stack += [c for c in child.children if c.dep_ not in skip]
-    first, last = min(words, key=lambda t: t.i), max(words, key=lambda t: t.i)
-    return first.idx, last.idx + len(last)
-
-
-def _with_conjuncts(token) -> list:
-    """The token and the names coordinated with it ("Libya and Syria")."""
+def _reachable(token, follow: Callable[[str], bool]) -> list:
+    """The token and every word reached from it down the parse through links whose label ``follow`` accepts, in
+    the order of the text."""
     found, stack = [], [token]
     while stack:
         t = stack.pop()
         found.append(t)
-        stack += [c for c in t.children if c.dep_ == "conj"]
+        stack += [c for c in t.children if follow(c.dep_)]
     return sorted(found, key=lambda t: t.i)
+
+
+def _extent(words: list) -> tuple[int, int]:
+    """The characters from the first of these words to the end of the last."""
+    return words[0].idx, words[-1].idx + len(words[-1])
+
+
+#: Links that leave a name: the names coordinated with it, its punctuation and determiner, an apposition, a clause.
+_NOT_IN_A_NAME = frozenset({"conj", "cc", "punct", "det", "case", "appos", "relcl", "acl", "advcl"})
+
+
+def _name_span(token) -> tuple[int, int]:
+    """The characters of the name a token heads, without the names coordinated with it and without clauses
+    ("Democratic Republic of Congo", not "Libya and Syria" nor "Sudan, which ...")."""
+    return _extent(_reachable(token, lambda dep: dep not in _NOT_IN_A_NAME))
+
+
+def _with_conjuncts(token) -> list:
+    """The token and the names coordinated with it ("Libya and Syria")."""
+    return _reachable(token, lambda dep: dep == "conj")
 
 
 def _describes_someone(noun) -> bool:
@@ -562,18 +569,16 @@ def named_wars(text: str, war_noun: Callable[[str], bool]) -> list[NamedWar]:
     return found
 
 
+#: Links that stay within a side's name: compounds, adjectives and an apposition ("his French counterpart Emmanuel
+#: Macron", "Russian officials").
+_IN_A_SIDE = frozenset({"compound", "amod", "flat", "appos"})
+
+
 def _side(token) -> tuple[int, int]:
     """The characters of a side's name: the word with its compounds, adjectives and apposition ("his French
     counterpart Emmanuel Macron", "Russian officials"), without an owner, a clause or a prepositional phrase
     ("Erdogan's critics" is the critics, "Macron, who met Putin" is Macron)."""
-    keep = ("compound", "amod", "flat", "appos")
-    words, stack = [token], [c for c in token.children if c.dep_ in keep]
-    while stack:
-        child = stack.pop()
-        words.append(child)
-        stack += [c for c in child.children if c.dep_ in keep]
-    first, last = min(words, key=lambda t: t.i), max(words, key=lambda t: t.i)
-    return first.idx, last.idx + len(last)
+    return _extent(_reachable(token, lambda dep: dep in _IN_A_SIDE))
 
 
 def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[[str], bool],
