@@ -1,7 +1,7 @@
 """Side by side on the dev set: the single-call baseline and the default pipeline in the same run, against the
 same warm local server, then both scored against the gold files.
 
-    python benchmarks/compare.py [--split dev|tune|tune2|validation|test|test2] [--templates single extract] [--ids ...]
+    python benchmarks/compare.py [--split dev|tune|tune2|tune3|validation|test2] [--templates single extract] [--ids ...]
                                  [--out results/compare] [--record]
 
 By default each template runs over all articles in turn (--interleaved alternates them).
@@ -12,11 +12,12 @@ and the mean F1 of each. With --record, the default template's exchanges are rec
 Splits: ``dev`` (eval/gold, seeds/dev.jsonl and the seed) and ``tune`` (eval/gold-tune, seeds/tune.jsonl: 14
 stories annotated later, to tune general mechanisms on more than 13 articles) and ``tune2`` (eval/gold-tune2,
 seeds/tune2.jsonl: the corpus's last 13 stories, mostly features with no meeting or war, for what the pipeline
-invents in ordinary news) are what rules and prompts are tuned on;
-``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on; ``test``
-(eval/gold-test, seeds/test.jsonl) and ``test2`` (eval/gold-test2, seeds/test2.jsonl: 14 stories drawn at random
-from the corpus's unannotated rest, most with no meeting or conflict) are scored once per pipeline version and
-nothing else is read of them (no cassettes: they run against the model).
+invents in ordinary news) and ``tune3`` (eval/gold-tune3, seeds/tune3.jsonl: 12 stories annotated by the guideline,
+held out as ``test`` from 2026.12.7 to 2026.12.15, then opened for tuning) are what rules and prompts are
+tuned on; ``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on; ``test2``
+(eval/gold-test2, seeds/test2.jsonl: 14 stories drawn at random from the corpus's unannotated rest, most with no
+meeting or conflict) is scored once per pipeline version and nothing else is read of it (no cassettes: it runs
+against the model).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ SPLITS = {
     "tune": ("eval/gold-tune", ("seeds/tune.jsonl",)),
     "tune2": ("eval/gold-tune2", ("seeds/tune2.jsonl",)),
     "validation": ("eval/gold-validation", ("seeds/validation.jsonl",)),
-    "test": ("eval/gold-test", ("seeds/test.jsonl",)),
+    "tune3": ("eval/gold-tune3", ("seeds/tune3.jsonl",)),
     "test2": ("eval/gold-test2", ("seeds/test2.jsonl",)),
 }
 
@@ -64,7 +65,7 @@ def main() -> int:
                              "batch run)")
     args = parser.parse_args()
     if args.record and args.split.startswith("test"):
-        parser.error("the test splits have no cassettes: they are only ever scored against the model")
+        parser.error("the test2 split has no cassettes: it is only ever scored against the model")
 
     gold_dir, sources = SPLITS[args.split]
     gold = load_gold(ROOT / gold_dir) if any((ROOT / gold_dir).glob("*.json")) or not args.record else {}

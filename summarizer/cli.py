@@ -222,9 +222,10 @@ def serve(
 
 
 DEFAULT_ARTICLES = [Path("seeds/dev.jsonl"), Path("seeds/lavrov-cairo.txt"), Path("seeds/validation.jsonl"),
-                    Path("seeds/tune.jsonl"), Path("seeds/tune2.jsonl"), Path("seeds/test.jsonl"),
+                    Path("seeds/tune.jsonl"), Path("seeds/tune2.jsonl"), Path("seeds/tune3.jsonl"),
                     Path("seeds/test2.jsonl")]
-DEFAULT_GOLD = [Path("eval/gold"), Path("eval/gold-tune"), Path("eval/gold-tune2"), Path("eval/gold-validation")]
+DEFAULT_GOLD = [Path("eval/gold"), Path("eval/gold-tune"), Path("eval/gold-tune2"), Path("eval/gold-tune3"),
+                Path("eval/gold-validation")]
 
 
 @app.command("eval")
@@ -280,11 +281,11 @@ def eval_(
 
 
 def _split_name(gold_dir: Path) -> str:
-    """'dev' for eval/gold, 'tune' for eval/gold-tune (and 'tune2'), 'validation' for eval/gold-validation, 'test'
-    for eval/gold-test (and 'test2'), else the folder's name."""
+    """'dev' for eval/gold, 'tune' for eval/gold-tune (and 'tune2', 'tune3'), 'validation' for eval/gold-validation,
+    'test2' for eval/gold-test2, else the folder's name."""
     name = gold_dir.resolve().name
-    return {"gold": "dev", "gold-tune": "tune", "gold-tune2": "tune2", "gold-validation": "validation",
-            "gold-test": "test", "gold-test2": "test2"}.get(name, name)
+    return {"gold": "dev", "gold-tune": "tune", "gold-tune2": "tune2", "gold-tune3": "tune3",
+            "gold-validation": "validation", "gold-test2": "test2"}.get(name, name)
 
 
 def _run_for_eval(gold: dict, texts: dict, save: Path | None, options: dict[str, Any]) -> dict:

@@ -163,10 +163,11 @@ def test_tune_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune split (14 more stories annotated to tune general mechanisms on),
     replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune", "gold-tune", read_articles(SEEDS / "tune.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.13: actors F1 0.856,
-    # meetings 0.706, conflicts 0.857, mean 0.806; recorded by benchmarks/compare.py --split tune --record; 2026.12.8
-    # scored 0.695).
-    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.70 and total.conflicts.f1 >= 0.85, overall
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.16: actors F1 0.854,
+    # meetings 0.731, conflicts 0.818, mean 0.801; recorded by benchmarks/compare.py --split tune --record; 2026.12.8
+    # scored 0.695). 2026.12.13 had conflicts 0.857: a name copied from the headline ("... amid UK opposition") was
+    # dropped as invented only because "UK" was not matched to the article's "U.K.".
+    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.73 and total.conflicts.f1 >= 0.81, overall
     assert total.mean_f1 >= 0.80, overall
 
 
@@ -180,6 +181,17 @@ def test_tune2_split_eval_offline(llm_settings):
     assert total.actors.f1 >= 0.72 and total.actors.precision >= 0.65 and total.conflicts.f1 >= 0.88, overall
     assert total.mean_f1 >= 0.63, overall
 
+
+
+def test_tune3_split_eval_offline(llm_settings):
+    """The pipeline's accuracy on the tune3 split (12 stories held out as 'test' until 2026.12.15, then opened for
+    tuning), replayed from the embedded model."""
+    total, overall = _replayed_eval(llm_settings, "tune3", "gold-tune3", read_articles(SEEDS / "tune3.jsonl"))
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.16: actors F1 0.847,
+    # meetings 0.636, conflicts 0.625, mean 0.703; recorded with 2026.12.15 by benchmarks/compare.py --split tune3
+    # --record, which scored 0.591 on it, as it had when the split was held out as 'test').
+    assert total.actors.f1 >= 0.84 and total.meetings.f1 >= 0.63 and total.conflicts.f1 >= 0.62, overall
+    assert total.mean_f1 >= 0.70, overall
 
 def _cassette_files() -> list[Path]:
     return sorted(CASSETTES.rglob("*.yaml"))

@@ -347,6 +347,8 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
             return not any(child.dep_ == "neg" for child in head.children)
         if token.dep_ not in COMPLEMENT_DEPS or (_is_verb(token) and token.dep_ not in ("xcomp", "pcomp", "acl")):
             return True
+        if token.dep_ == "prep" and token.lower_ in _ADJUNCT_PREPOSITIONS:
+            return True  # "rejected the charges at Friday's meeting": a time or place, not what was rejected
         if (unasserting(head.lower_) if _is_verb(head) else wishing(head.lower_)):
             return False
         if token.dep_ == "xcomp" and _is_verb(head) and directing(head.lower_):
@@ -354,6 +356,11 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
         token = head
     return True
 
+
+#: Prepositions of an adjunct of time or place: what they attach is where or when the verb happened, not its
+#: complement ("rejected the charges at the meeting"; "barred from travel" is one, and so may "in" and "on" be:
+#: "declined to take part in the talks").
+_ADJUNCT_PREPOSITIONS = frozenset({"at", "during", "after", "before", "following", "amid", "since"})
 
 #: Determiners of a description that refers back to something already told ("the talks", "this meeting").
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
@@ -420,6 +427,52 @@ def addressed_session(text: str, start: int, end: int, session_word: Callable[[s
     if subject is None:
         return None
     return (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)), body_span
+
+
+#: Words that open a phrase of those who act together with a clause's subject ("The United States, along with
+#: Britain and France, called a meeting").
+_ALONG = frozenset({"along", "together"})
+
+
+def requested_session(text: str, start: int, end: int, session_word: Callable[[str], bool],
+                      requesting: Callable[[str], bool]) -> tuple[list[tuple[int, int]], tuple[int, int]] | None:
+    """When the word at text[start:end] is a noun of a body's meeting (``session_word``; the body a compound before
+    it or the object of its "of") that someone requests or calls (``requesting``): by a participle with an agent
+    ("a meeting of the U.N. Security Council requested by the United States, Britain and France") or as the
+    object of the verb ("Russia requested an emergency session of the Security Council", "The United States,
+    along with Britain and France, called a private meeting of the Council"): the character spans of the names of
+    those who request it (with the names coordinated with them and those "along with" them) and of the body's
+    phrase; else None. A requested or called session of a body is a meeting of that body with the states that
+    asked for it (the guideline's session of a body; PLOVER CONSULT), the way news copy reports the U.N. Security
+    Council and other councils."""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    noun = span.root
+    if _is_verb(noun) or not session_word(noun.lower_):
+        return None
+    body = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    requesters: list = []
+    verb = noun.head if noun.dep_ == "dobj" and _is_verb(noun.head) and requesting(noun.head.lower_) else None
+    for clause in (c for c in noun.children if c.dep_ == "acl" and requesting(c.lower_)):
+        requesters += [g for c in clause.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if verb is not None:
+        # the parser may hang "of the Council" on the verb rather than on its object
+        body += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj"]
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        requesters += subjects
+        requesters += [g for holder in [verb, *subjects] for c in holder.children
+                       if c.dep_ in ("prep", "advmod") and c.lower_ in _ALONG
+                       for w in c.children if w.dep_ == "prep" and w.lower_ == "with"
+                       for g in w.children if g.dep_ == "pobj"]
+    # "a Security Council meeting"
+    body += [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i]
+    if not body or not requesters:
+        return None
+    part = body[0]
+    names = [_name_span(t) for r in requesters for t in _with_conjuncts(r)]
+    return names, (part.left_edge.idx, part.right_edge.idx + len(part.right_edge))
 
 
 #: Prepositions that attach a side to a violent act ("attacked by gunmen", "fighting between the army and the RSF",
@@ -581,8 +634,38 @@ def _side(token) -> tuple[int, int]:
     return _extent(_reachable(token, lambda dep: dep in _IN_A_SIDE))
 
 
+#: Prepositions that time a clause by a meeting its subject takes part in ("said after talks with Scholz").
+_AROUND_A_MEETING = frozenset({"after", "before", "during", "following"})
+
+#: Links from a clause up to the clause whose subject it shares: "[X said] after meeting with Y", "X arrived,
+#: meeting Y", "X wants to meet Y"; a preposition's object clause goes through the preposition.
+_SHARED_SUBJECT = frozenset({"advcl", "xcomp", "pcomp", "conj"})
+
+
+def _clause_subjects(verb) -> list:
+    """The verb's subjects, or for a clause with none (a participle, a gerund after a preposition, an infinitive,
+    a second verb) the subjects of the clause it belongs to, up to three clauses up (there a passive's subject
+    too: "Suga is expected to meet Biden")."""
+    labels = {"nsubj"}
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in labels]
+        if subjects or verb.dep_ not in _SHARED_SUBJECT or verb.head.i == verb.i:
+            return subjects
+        verb = verb.head.head if verb.dep_ == "pcomp" else verb.head
+        labels = {"nsubj", "nsubjpass"}  # "Suga is expected to meet Biden"
+    return []
+
+
+def _by_call(verb, call_means: Callable[[str], bool]) -> bool:
+    """Does the verb say its call's means ("spoke by phone", "talked by video link")?"""
+    return any(c.dep_ == "prep" and c.lower_ == "by" and any(call_means(g.lower_) for g in c.subtree if g.i != c.i)
+               for c in verb.children)
+
+
 def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[[str], bool],
                         meeting_noun: Callable[[str], bool], holding: Callable[[str], bool],
+                        mutual: Callable[[str], bool] = lambda _: False,
+                        call_means: Callable[[str], bool] = lambda _: False,
                         ) -> list[tuple[tuple[int, int], list[tuple[int, int]], list[tuple[int, int]]]]:
     """The meetings that the grammar of the sentence text[start:end] tells with their sides: a meeting verb
     (``meeting_verb``) with its subject and its object or the object of its "with" ("Erdogan spoke by video link
@@ -590,7 +673,11 @@ def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[
     subject holds (``holding``) with the object of its "with" or "between" ("Rubio held talks with Lavrov"). Each
     is (the span of the meeting word, the spans of its subjects' names, the spans of its partners' names; each name
     with the names coordinated with it): PLOVER CONSULT's actor 1 and actor 2, read from the parse where a small
-    model passes over the sentence."""
+    model passes over the sentence. A verb with no subject of its own shares its clause's ("Suga is expected to
+    meet Biden"), as does a meeting noun that times the clause ("Macron said after talks with
+    Scholz"). Two subjects coordinated before a verb that takes two sides alone (``mutual``: "Putin and Erdogan met
+    in Sochi") or that says the call's means (``call_means``: "Duterte and Suga spoke by phone") are the two sides:
+    the first subject and the others."""
     doc = _doc(text)
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
@@ -602,15 +689,21 @@ def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[
         elif (token.dep_ == "dobj" and meeting_noun(token.lower_) and _is_verb(token.head)
               and holding(token.head.lower_)):
             verb, partners = token.head, []
+        elif (token.dep_ == "pobj" and meeting_noun(token.lower_) and token.head.lower_ in _AROUND_A_MEETING
+              and _is_verb(token.head.head)):  # "Macron said after talks with Scholz"
+            verb, partners = token.head.head, []
         else:
             continue
         partners += [g for holder in {token, verb} for c in holder.children
                      if c.dep_ == "prep" and c.lower_ in ("with", "between") for g in c.children if g.dep_ == "pobj"]
-        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        subjects = _clause_subjects(verb)
         if subjects and partners:
             found.append(((token.idx, token.idx + len(token)),
                           [_side(t) for s in subjects for t in _with_conjuncts(s)],
                           [_side(t) for p in partners for t in _with_conjuncts(p)]))
+        elif (not partners and len(subjects) == 1 and len(both := _with_conjuncts(subjects[0])) >= 2
+              and (mutual(token.lower_) or _by_call(verb, call_means))):
+            found.append(((token.idx, token.idx + len(token)), [_side(both[0])], [_side(t) for t in both[1:]]))
     return found
 
 

@@ -151,9 +151,15 @@ def _supported(name: str, cited: str) -> bool:
                for w, c in zip(words, codes, strict=True))
 
 
+#: An initialism written with full stops: "U.S.", "U.N.", "U.K.".
+_INITIALISM = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
 def invented(name: str, text: str) -> bool:
     """Does a conflict's name have a capitalized word that the article never writes, not even as a country's
-    adjective or name ("al-Shabab insurgency" for a war in Syria: the prompt's worked example copied)?"""
+    adjective or name ("al-Shabab insurgency" for a war in Syria: the prompt's worked example copied)? An
+    initialism is the same written with or without its full stops ("US" for "U.S.")."""
+    text = f"{text} {_INITIALISM.sub(lambda m: m.group().replace('.', ''), text)}"
     missing = [word for word in re.findall(r"[^\W\d_]+", name)  # letters only: "Iraq-Iran" is two words
                if word[:1].isupper() and word.casefold() not in _CONFLICT_WORDS | _DESCRIPTORS
                and not re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I)]
@@ -229,7 +235,10 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         given = {p for p in places if any(_located(p, ctx.sentence(n)) for n in d.sents)}
         violence_places = [p for p in violence_places if not capital_of(p) or p in given]
         located = [p for p in places if not capital_of(p) and p in given]
-        name, why = conflict_name(d.name, cited, violence_places or located)
+        # A place its violent sentences give as a location first ("fighting in Anbar"): a state that fights there
+        # ("U.S. forces killed ...") is a side, not the place.
+        name, why = conflict_name(d.name, cited, [p for p in violence_places if p in given] or located
+                                  or violence_places)
         # "Yoweri Museveni": a person's name is no conflict's, unless its sentences give the conflict's name.
         named_for = by_name.get(d.name.strip().casefold())
         if (named_for is not None and named_for.kind == ActorKind.person
@@ -237,13 +246,13 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
             ctx.warnings.append(f"conflict {d.name!r} dropped: a person's name, not a conflict's, and its sentences "
                                 "give no conflict's name")
             continue
+        sides = dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name])
         if why:
             ctx.warnings.append(why)
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
         conflict = Conflict(
             id=f"c{len(merged) + 1}", name=name, locations=dedupe(named + places)[:4],
-            parties=_combatants(dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name]), name,
-                                ctx),
+            parties=_combatants(sides, name, ctx),
             status=d.status,
             events=[e for n in sorted(set(d.sents)) if (e := event_in(ctx, n)) is not None],
             evidence=sentence_evidence(ctx.article, d.sents),

@@ -19,7 +19,8 @@ from ..grounding import (
     resolve_date,
     tense_of_date,
 )
-from ..grounding.ner import addressed_session, asserted, definite_subject, meetings_by_grammar
+from ..grounding.dates import WEEKDAYS
+from ..grounding.ner import addressed_session, asserted, definite_subject, meetings_by_grammar, requested_session
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind, Meeting, MeetingMode, MeetingStatus
 from .common import (
@@ -62,7 +63,12 @@ _NEW_OCCASION = re.compile(_words("new_occasion"), re.I)
 #: A leader described by country and office, with no other word ("The Israeli leader", "the Russian president"):
 #: "the Israeli opposition leader" or "the former Kenyan president" is somebody else.
 _DESCRIBED = re.compile(rf"\b[Tt]he\s+([A-Z][a-z]+)\s+(?:{_words('described_offices')})\b")
+#: A meeting word owned by its day, right before it: "Friday's meeting", "last week's talks".
+_DAY_OWNED = re.compile(rf"\b(?:{alternatives(WEEKDAYS)}|{_words('day_owners')})['’]s\s+$", re.I)
 _PRONOUN_OPENING = re.compile(rf"\W*(?:{_words('pronoun_subjects')})\b")
+#: "met with opposition from China", "has met with surprising success": a reaction received, not a meeting.
+_RECEIVED = re.compile(rf"\b(?:met|meets?|meeting)\s+with\s+(?:[\w-]+\s+){{0,2}}?(?:{_words('reactions')})\b"
+                       r"(?=\s*(?:[,.;:!?”\"]|(?:from|to|by|in|among|at|and|as|on|over)\b|$))", re.I)
 
 
 def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
@@ -74,9 +80,12 @@ _UNASSERTING_WORD, _WISHING_WORD, _NEW_OCCASION_WORD = _whole(_UNASSERTING), _wh
 _DIRECTING_WORD = _whole(re.compile(_words("directing"), re.I))
 _GRAMMAR_VERB, _GRAMMAR_NOUN, _HOLDING = (_whole(re.compile(_words(key), re.I))
                                           for key in ("grammar_meeting_verbs", "grammar_meeting_nouns", "holding"))
+_MUTUAL_WORD, _CALL_MEANS_WORD = (_whole(re.compile(_words(key), re.I))
+                                   for key in ("mutual_meeting_verbs", "call_means"))
 _GRAMMAR_CUE = _cue("grammar_meeting_verbs")
 _SESSION = _cue("session_nouns")
 _SESSION_WORD, _ADDRESSING_WORD = _whole(_SESSION), _whole(re.compile(_words("addressing"), re.I))
+_REQUESTING_WORD = _whole(re.compile(_words("requesting"), re.I))
 #: The kinds of actor that hold a session that someone addresses.
 _BODIES = (ActorKind.international_body, ActorKind.government)
 
@@ -129,6 +138,10 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         text = ctx.sentence(sent)
         sentence = ctx.article.sentences[sent - 1]
         cues = [(sentence.start + m.start(), sentence.start + m.end()) for m in MEETING_CUE.finditer(text)]
+        received = [(sentence.start + m.start(), sentence.start + m.end()) for m in _RECEIVED.finditer(text)]
+        if received and all(any(s <= start < e for s, e in received) for start, _ in cues):
+            ctx.warnings.append(f"meeting in sentence {sent} dropped: 'met with' a reaction, not a meeting")
+            continue
         heard = _session_participants(ctx, cues, sent)
         session = heard if heard is not None or d is not None else _grammar_participants(ctx, sentence)
         if d is None and session is None:
@@ -167,6 +180,8 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             continue
         ids_in_text = {a.id for a in in_text}
         said = [a for w in (d.who if d else []) if (a := by_name.get(w.casefold())) is not None]  # the model's
+        # "U.N." where the sentence writes it only inside "U.N. Security Council": the name it writes.
+        said = [_enclosing(a, text, in_text) for a in said]
         cited = [sent]
         if _refers_back(sent, text):
             # "Their second summit was in Hanoi": the participants are the ones the sentence before names.
@@ -222,6 +237,19 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
     return merged
 
 
+def _enclosing(actor: Actor, text: str, actors: list[Actor]) -> Actor:
+    """The actor whose longer name the sentence writes wherever it writes ``actor``'s ("U.N." only in "U.N.
+    Security Council": the Council), else ``actor``: a name is read whole, as a reader reads it."""
+    spans = mention_spans(actor, text)
+    if not spans:
+        return actor
+    longer = [(b, mention_spans(b, text)) for b in actors if b is not actor and b.kind != ActorKind.state]
+    for b, outer in sorted(longer, key=lambda item: -len(item[0].name)):
+        if all(any(s <= start and end <= e and (e - s) > (end - start) for s, e in outer) for start, end in spans):
+            return b
+    return actor
+
+
 def _antecedent(ctx: Context, sent: int) -> Actor | None:
     """The person a sentence that opens with a personal pronoun ("He is scheduled to travel to Canada", "She and
     her counterpart met") continues to tell of: the first person named in the nearest sentence before it that names
@@ -257,28 +285,40 @@ def _described(ctx: Context, sent: int, text: str) -> list[Actor]:
 
 
 def _session_participants(ctx: Context, cues: list[tuple[int, int]], sent: int) -> list[Actor] | None:
-    """The speaker and the body of a body's session that the sentence says someone addresses or attends ("X told
-    a meeting of the U.N. Security Council"): the people (else the states) its subject names, and the body its
-    meeting noun names (the longest-named body actor there; a body written in common words, "a cabinet
-    meeting", is the speaker's state); None when the grammar does not say so or the actors are not known."""
+    """The speaker, the body and those who requested it, of a body's session that the sentence says someone
+    addresses or attends ("X told a meeting of the U.N. Security Council") or that states request or call ("a
+    meeting of the Council requested by the United States and Britain"): the people (else the states) the
+    addressing verb's subject names, the states and bodies that requested it, and the body its meeting noun names
+    (the longest-named body actor there; a body written in common words, "a cabinet meeting", is the speaker's
+    state); None when the grammar does not say so or the actors are not known."""
     text = ctx.article.text
     for start, end in cues:
         found = addressed_session(text, start, end, _SESSION_WORD, _ADDRESSING_WORD)
-        if found is None:
+        asked = requested_session(text, start, end, _SESSION_WORD, _REQUESTING_WORD)
+        if found is None and asked is None:
             continue
-        (s1, e1), (s2, e2) = found
-        speaker, body = text[s1:e1], text[s2:e2]
-        speakers = ([a for a in ctx.actors if a.kind == ActorKind.person and mentions(a, speaker)]
-                    or _described(ctx, sent, speaker)  # "The Israeli leader told a cabinet meeting"
-                    or [a for a in ctx.actors if a.kind == ActorKind.state and mentions(a, speaker)])
+        speakers: list[Actor] = []
+        body = ""
+        if found is not None:
+            (s1, e1), (s2, e2) = found
+            speaker, body = text[s1:e1], text[s2:e2]
+            speakers = ([a for a in ctx.actors if a.kind == ActorKind.person and mentions(a, speaker)]
+                        or _described(ctx, sent, speaker)  # "The Israeli leader told a cabinet meeting"
+                        or [a for a in ctx.actors if a.kind == ActorKind.state and mentions(a, speaker)])
+        requesters: list[Actor] = []
+        if asked is not None:
+            names, (s2, e2) = asked
+            body = body or text[s2:e2]
+            requesters = [a for a in ctx.actors if a.kind in (ActorKind.state, *_BODIES)
+                          and any(mentions(a, text[s:e]) for s, e in names)]
         bodies = [a for a in ctx.actors if a.kind in _BODIES and mentions(a, body)]
         if bodies:
             bodies = [max(bodies, key=lambda a: len(a.name))]  # "United Nations Security Council", not "United Nations"
         elif body.islower():  # "a cabinet meeting": the speaker's government
             countries = {a.country for a in speakers if a.kind == ActorKind.person and a.country}
             bodies = [a for a in ctx.actors if a.kind == ActorKind.state and a.country in countries][:1]
-        if speakers and bodies:
-            return list({a.id: a for a in [*speakers, *bodies]}.values())
+        if bodies and (speakers or requesters):
+            return list({a.id: a for a in [*speakers, *bodies, *requesters]}.values())
     return None
 
 
@@ -290,7 +330,8 @@ def _grammar_participants(ctx: Context, sentence: Sentence) -> list[Actor] | Non
     actors."""
     text = ctx.article.text
     for (start, end), subjects, partners in meetings_by_grammar(text, sentence.start, sentence.end, _GRAMMAR_VERB,
-                                                                _GRAMMAR_NOUN, _HOLDING):
+                                                                _GRAMMAR_NOUN, _HOLDING, _MUTUAL_WORD,
+                                                                _CALL_MEANS_WORD):
         if not asserted(text, start, end, _UNASSERTING_WORD, _WISHING_WORD, _DIRECTING_WORD):
             continue
         first = [a for a in ctx.actors
@@ -318,13 +359,16 @@ def _told_before(ctx: Context, sent: int, cues: list[tuple[int, int]], merged: l
     definite subject ("The talks focused on ...", "The G7 talks bring together ..."): the first meeting told of an
     actor that the subject names, or of a person of a state it names ("The G7 talks", "The Russian ministers'
     visit"; None if there is none: this sentence tells it first), else the last meeting told before it; None for
-    another sentence."""
+    another sentence. A meeting word owned by its day ("at Friday's meeting", "last week's talks") also tells of the
+    meeting told last: a day names an occasion the reader already knows."""
     if len(cues) != 1:
         return None
+    before = [m for m in merged if m.evidence and m.evidence[0].sentence and m.evidence[0].sentence < sent]
+    if _DAY_OWNED.search(ctx.article.text, 0, cues[0][0]):  # "at Friday's meeting": the meeting of that day, told
+        return max(before, key=lambda m: max(e.sentence or 0 for e in m.evidence), default=None)
     words = definite_subject(ctx.article.text, *cues[0], _NEW_OCCASION_WORD)
     if words is None:
         return None
-    before = [m for m in merged if m.evidence and m.evidence[0].sentence and m.evidence[0].sentence < sent]
     named = [a for a in ctx.actors if mentions(a, words)]
     ids = {a.id for a in named}
     countries = {a.country for a in named if a.kind == ActorKind.state and a.country}
