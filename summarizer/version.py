@@ -76,5 +76,6 @@ __version__ = "0.2.0"
 # coordinated subjects of "met" or of a call's means ("Duterte and Suga spoke by phone") are both sides; "called a
 # meeting" is no phone call; an initialism is the same with or without full stops ("US" for "U.S.") when a
 # conflict's name is checked; a conflict renamed after a place takes a place its violence is located in before a
-# state named in it.
+# state named in it; a conflict whose sides are all people, parties or bodies and whose sentences name no war is a
+# crime or a quarrel, not an armed conflict (ACLED's organized armed side).
 PIPELINE_VERSION = "2026.12.16"

@@ -1064,6 +1064,7 @@ def test_a_conflict_whose_name_the_article_never_writes_is_dropped():
     assert not invented("Syria's coastal violence", "Gunmen attacked villages on Syria’s coast.")
     assert not invented("Libyan Civil War", "Militias have fought for control of Libya since 2011.")  # common words
     assert not invented("Sudanese civil war", "Sudan’s army clashed with the RSF in Khartoum.")  # a possessive
+    assert not invented("US air war in Somalia", "U.S. drones struck al-Shabab in Somalia.")  # an initialism
     actors = _actors(text, [("Assad", ActorKind.person)])
     drafts = [ConflictDraft(name="al-Shabab insurgency", sents=[1], sides=[], status="ongoing"),
               ConflictDraft(name="Syrian war", sents=[1], sides=[], status="ongoing")]
@@ -1231,3 +1232,26 @@ def test_calling_a_meeting_or_for_talks_is_no_phone_call():
     assert _mode("Kenya called for talks with Ghana.", 2).value == "in_person"
     assert _mode("Ruto called Hassan on Monday.", 2).value == "phone"
     assert _mode("Ruto had a call on Monday with Hassan.", 2).value == "phone"
+
+
+def test_a_conflict_needs_an_armed_side_or_a_war_named_and_is_named_after_where_its_violence_is():
+    from summarizer.extraction import ConflictDraft
+    from summarizer.normalize import build_conflicts
+
+    text = ("Ahmed Ali of the Unity Party was arrested after a guard was shot dead at his rally. "
+            "Al-Shabab gunmen killed two teachers in Kismayo on Monday, Kenya said. "
+            "Ahmed Ali said four people were killed in the war in Gedo.")
+    actors = _actors(text, [("Ahmed Ali", ActorKind.person), ("Unity Party", ActorKind.political_party),
+                            ("Al-Shabab", ActorKind.armed_group), ("Kenya", ActorKind.state)])
+    drafts = [ConflictDraft(name="journalist arrest", sents=[1], sides=["Ahmed Ali", "Unity Party"], status="ongoing"),
+              ConflictDraft(name="jihadist insurgency", sents=[2], sides=["Kenya", "Al-Shabab"], status="ongoing"),
+              ConflictDraft(name="war in Gedo", sents=[3], sides=["Ahmed Ali"], status="ongoing")]
+    warnings: list[str] = []
+    built = build_conflicts(EventsPass.model_construct(meetings={}, conflicts=drafts),
+                            Context(article=Article(text=text), places=["Kismayo", "Gedo"],
+                                    actors=list(actors.values()), warnings=warnings))
+    # A person and a party alone, with no war named, are no armed conflict; a war named keeps one.
+    assert [c.evidence[0].sentence for c in built] == [2, 3]
+    assert any("'journalist arrest' dropped: none of its sides is armed" in w for w in warnings)
+    # Renamed after the place its violence is located in ("in Kismayo"), not the state that speaks of it.
+    assert built[0].name == "conflict in Kismayo"

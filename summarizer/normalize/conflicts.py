@@ -79,15 +79,20 @@ def violent(sentence: str) -> bool:
             and _HYPOTHETICAL.search(sentence) is None)
 
 
-def _reports_violence(ctx: Context, n: int) -> bool:
-    """Does sentence ``n`` report violence (:func:`violent`), not counting a war noun that only describes someone:
-    "Rockhold, a Vietnam War veteran" reports no war?"""
+def _without_descriptions(ctx: Context, n: int) -> str:
+    """Sentence ``n`` with each war noun that only describes someone blanked: "Rockhold, a Vietnam War veteran"
+    tells of no war."""
     sentence = ctx.article.sentences[n - 1]
     text = sentence.text
     for hit in _WAR_NOUN.finditer(text):
         if describes_a_person(ctx.article.text, sentence.start + hit.start(), sentence.start + hit.end()):
             text = text[:hit.start()] + " " * len(hit.group()) + text[hit.end():]
-    return violent(text)
+    return text
+
+
+def _reports_violence(ctx: Context, n: int) -> bool:
+    """Does sentence ``n`` report violence (:func:`violent`), not counting a war noun that only describes someone?"""
+    return violent(_without_descriptions(ctx, n))
 
 
 # In order of precedence: a sentence's event is the first type it names.
@@ -247,6 +252,14 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
                                 "give no conflict's name")
             continue
         sides = dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name])
+        kinds = {a.kind for a in ctx.actors if a.id in sides}
+        if kinds and not kinds & _ARMED_KINDS and not any(_WAR_NOUN.search(_without_descriptions(ctx, n))
+                                                          for n in d.sents):
+            # ACLED's political violence has an organized armed side; people and parties alone, in sentences that
+            # name no war, are a crime, a trial or a quarrel ("a journalist arrested over his interviews").
+            ctx.warnings.append(f"conflict {d.name!r} dropped: none of its sides is armed or a state, and its "
+                                "sentences name no war")
+            continue
         if why:
             ctx.warnings.append(why)
         named = [a.name for a in ctx.actors if a.kind == ActorKind.state and occurs(a.name, name)]
@@ -270,6 +283,12 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         war.id = f"c{len(merged) + 1}"
         merged.append(war)
     return merged
+
+
+#: The kinds of actor that can wage an armed conflict: states, their governments and forces, armed groups, and
+#: organizations (a small model labels many an armed group so: "IS-Somalia").
+_ARMED_KINDS = frozenset({ActorKind.state, ActorKind.government, ActorKind.military, ActorKind.armed_group,
+                          ActorKind.organization})
 
 
 #: A war the sentence says is over ("The Korean War ended in 1953").
