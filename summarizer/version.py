@@ -76,6 +76,10 @@ __version__ = "0.2.0"
 # coordinated subjects of "met" or of a call's means ("Duterte and Suga spoke by phone") are both sides; "called a
 # meeting" is no phone call; an initialism is the same with or without full stops ("US" for "U.S.") when a
 # conflict's name is checked; a conflict renamed after a place takes a place its violence is located in before a
-# state named in it; a conflict whose sides are all people, parties or bodies and whose sentences name no war is a
-# crime or a quarrel, not an armed conflict (ACLED's organized armed side).
+# state named in it; a conflict whose sides are all people or parties, whose sentences name no war and in which no
+# state fights is a crime or a quarrel, not an armed conflict (ACLED's organized armed side). A review's corrections:
+# "met with" people ("the opposition in Mogadishu") stays a meeting, "called the president" a phone call; a negated
+# verb above a time or place still denies; an invited object meets, not the subject; someone else's talks and
+# subjects set apart ("met separately", "talked to Biden") are no mutual meeting; "called ... a farce" and "called
+# off" request nothing; a day's meeting with its own sides, place or "next" is another one.
 PIPELINE_VERSION = "2026.12.16"

@@ -1255,3 +1255,71 @@ def test_a_conflict_needs_an_armed_side_or_a_war_named_and_is_named_after_where_
     assert any("'journalist arrest' dropped: none of its sides is armed" in w for w in warnings)
     # Renamed after the place its violence is located in ("in Kismayo"), not the state that speaks of it.
     assert built[0].name == "conflict in Kismayo"
+
+
+def test_a_review_of_the_tune3_mechanisms_regression_cases():
+    """Cases a review of 2026.12.16 raised: inputs the earlier code read right must stay right."""
+    from summarizer.grounding.ner import asserted, meetings_by_grammar, requested_session
+    from summarizer.normalize import build_meetings
+    from summarizer.normalize.conflicts import invented
+    from summarizer.normalize.meetings import (
+        _CALL_MEANS_WORD,
+        _GRAMMAR_NOUN,
+        _GRAMMAR_VERB,
+        _HOLDING,
+        _MUTUAL_WORD,
+        _RECEIVED,
+        _REQUESTING_WORD,
+        _SESSION_WORD,
+        _UNASSERTING_WORD,
+        _mode,
+    )
+
+    def said(text: str, word: str) -> bool:
+        at = text.index(word)
+        return asserted(text, at, at + len(word), _UNASSERTING_WORD)
+
+    # a negated verb above a time or place still denies the meeting
+    assert not said("Ruto did not meet Hassan during the summit.", "summit")
+    assert not said("Putin refused to meet Zelensky at the summit in Geneva.", "summit")
+    # "met with" people, whatever follows, is a meeting
+    for text in ("Ruto met with Hassan amid criticism from Somalia.", "Ruto met with the opposition in Mogadishu.",
+                 "Ruto met with opposition and government officials.", "Ruto held a meeting with opposition leaders."):
+        assert not _RECEIVED.search(text), text
+    assert _mode("Ruto called the American president on Monday.", 2).value == "phone"
+    assert _mode("Kenya called an emergency session of the council.", 2).value != "phone"
+
+    def sides(text: str):
+        return [([text[s:e] for s, e in a], [text[s:e] for s, e in b])
+                for _, a, b in meetings_by_grammar(text, 0, len(text), _GRAMMAR_VERB, _GRAMMAR_NOUN, _HOLDING,
+                                                   _MUTUAL_WORD, _CALL_MEANS_WORD)]
+
+    assert (["Erdogan"], ["Putin"]) not in sides("Erdogan invited Macron to meet Putin.")  # the object meets
+    assert sides("Ruto spoke after Hassan's talks with Putin.") == []  # someone else's talks
+    assert sides("Erdogan spoke during talks between Putin and Macron.") == []
+    for text in ("Putin and Xi talked tough on Taiwan.", "Putin and Xi met separately on Monday.",
+                 "Putin and Xi talked to Biden by phone.", "Erdogan and Putin spoke to reporters by phone."):
+        assert not any(a == ["Putin"] and b == ["Xi"] or a == ["Erdogan"] and b == ["Putin"]
+                       for a, b in sides(text)), text
+
+    def asked(text: str):
+        at = text.index("meeting")
+        return requested_session(text, at, at + len("meeting"), _SESSION_WORD, _REQUESTING_WORD)
+
+    assert asked("Kenya called the meeting of the U.N. Security Council a farce.") is None
+    assert asked("Ghana called off a meeting of the U.N. Security Council.") is None
+    assert not invented("U.S. air war in Somalia", "US drones struck al-Shabab in Somalia.")
+
+    # "Friday's summit in Kampala" is not the Nairobi meeting told before; a requested session that only could be
+    # called is none
+    text = ("Ruto met Hassan on Monday in Nairobi. Museveni and Kagame spoke at Friday's summit in Kampala. Ghana "
+            "could call a meeting of the U.N. Security Council if Kenya attacks.")
+    actors = _actors(text, [("Ruto", ActorKind.person), ("Hassan", ActorKind.person), ("Museveni", ActorKind.person),
+                            ("Kagame", ActorKind.person), ("Ghana", ActorKind.state), ("Kenya", ActorKind.state),
+                            ("U.N. Security Council", ActorKind.international_body)])
+    names = {a.id: a.name for a in actors.values()}
+    events = EventsPass.model_construct(meetings={"1": _meeting(["Ruto", "Hassan"], "held"),
+                                                  "2": _meeting(["Museveni", "Kagame"], "held")}, conflicts=[])
+    built = build_meetings(events, Context(article=Article(text=text), places=["Nairobi", "Kampala"],
+                                           actors=list(actors.values())))
+    assert [sorted(names[i] for i in m.participants) for m in built] == [["Hassan", "Ruto"], ["Kagame", "Museveni"]]

@@ -347,9 +347,10 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
             return not any(child.dep_ == "neg" for child in head.children)
         if token.dep_ not in COMPLEMENT_DEPS or (_is_verb(token) and token.dep_ not in ("xcomp", "pcomp", "acl")):
             return True
-        if token.dep_ == "prep" and token.lower_ in _ADJUNCT_PREPOSITIONS:
-            return True  # "rejected the charges at Friday's meeting": a time or place, not what was rejected
-        if (unasserting(head.lower_) if _is_verb(head) else wishing(head.lower_)):
+        # "rejected the charges at Friday's meeting": a time or place of the verb, not what it rejects (the verb's
+        # own negation, and the verbs above it, still count: "refused to meet him at the summit")
+        adjunct = token.dep_ == "prep" and token.lower_ in _ADJUNCT_PREPOSITIONS
+        if not adjunct and (unasserting(head.lower_) if _is_verb(head) else wishing(head.lower_)):
             return False
         if token.dep_ == "xcomp" and _is_verb(head) and directing(head.lower_):
             return False  # "urged Farmajo to return to talks"
@@ -434,6 +435,12 @@ def addressed_session(text: str, start: int, end: int, session_word: Callable[[s
 _ALONG = frozenset({"along", "together"})
 
 
+def _requests(verb) -> bool:
+    """Is a verb of calling used to ask for its object, not to name it or cancel it ("called the meeting a farce",
+    "called off the meeting")?"""
+    return not any(c.dep_ in ("oprd", "ccomp") or (c.dep_ == "prt" and c.lower_ == "off") for c in verb.children)
+
+
 def requested_session(text: str, start: int, end: int, session_word: Callable[[str], bool],
                       requesting: Callable[[str], bool]) -> tuple[list[tuple[int, int]], tuple[int, int]] | None:
     """When the word at text[start:end] is a noun of a body's meeting (``session_word``; the body a compound before
@@ -454,7 +461,9 @@ def requested_session(text: str, start: int, end: int, session_word: Callable[[s
     body = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     requesters: list = []
     verb = noun.head if noun.dep_ == "dobj" and _is_verb(noun.head) and requesting(noun.head.lower_) else None
-    for clause in (c for c in noun.children if c.dep_ == "acl" and requesting(c.lower_)):
+    if verb is not None and not _requests(verb):
+        verb = None
+    for clause in (c for c in noun.children if c.dep_ == "acl" and requesting(c.lower_) and _requests(c)):
         requesters += [g for c in clause.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if verb is not None:
         # the parser may hang "of the Council" on the verb rather than on its object
@@ -651,9 +660,22 @@ def _clause_subjects(verb) -> list:
         subjects = [c for c in verb.children if c.dep_ in labels]
         if subjects or verb.dep_ not in _SHARED_SUBJECT or verb.head.i == verb.i:
             return subjects
+        if verb.dep_ == "xcomp" and any(c.dep_ in ("dobj", "dative") for c in verb.head.children):
+            return []  # "Erdogan invited Macron to meet Putin": the object meets, not the subject
         verb = verb.head.head if verb.dep_ == "pcomp" else verb.head
         labels = {"nsubj", "nsubjpass"}  # "Suga is expected to meet Biden"
     return []
+
+
+#: Adverbs that set coordinated subjects apart, or make "talked" no talks: "met separately", "talked tough".
+_APART_ADVERBS = frozenset({"separately", "individually", "alone", "tough", "each"})
+
+
+def _apart(verb) -> bool:
+    """Does the verb keep its coordinated subjects from meeting each other: an object or a recipient ("talked to
+    Biden by phone", "spoke to reporters by phone"), or an adverb that sets them apart ("met separately")?"""
+    return any(c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "to")
+               or (c.dep_ in ("advmod", "acomp", "npadvmod") and c.lower_ in _APART_ADVERBS) for c in verb.children)
 
 
 def _by_call(verb, call_means: Callable[[str], bool]) -> bool:
@@ -690,7 +712,10 @@ def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[
               and holding(token.head.lower_)):
             verb, partners = token.head, []
         elif (token.dep_ == "pobj" and meeting_noun(token.lower_) and token.head.lower_ in _AROUND_A_MEETING
-              and _is_verb(token.head.head)):  # "Macron said after talks with Scholz"
+              and _is_verb(token.head.head) and not any(c.dep_ == "poss" for c in token.children)
+              and not any(c.dep_ == "prep" and c.lower_ == "between" for c in token.children)):
+            # "Macron said after talks with Scholz"; not "spoke after Hassan's talks with Putin", "during talks
+            # between Putin and Macron": someone else's
             verb, partners = token.head.head, []
         else:
             continue
@@ -702,7 +727,7 @@ def meetings_by_grammar(text: str, start: int, end: int, meeting_verb: Callable[
                           [_side(t) for s in subjects for t in _with_conjuncts(s)],
                           [_side(t) for p in partners for t in _with_conjuncts(p)]))
         elif (not partners and len(subjects) == 1 and len(both := _with_conjuncts(subjects[0])) >= 2
-              and (mutual(token.lower_) or _by_call(verb, call_means))):
+              and (mutual(token.lower_) or _by_call(verb, call_means)) and not _apart(verb)):
             found.append(((token.idx, token.idx + len(token)), [_side(both[0])], [_side(t) for t in both[1:]]))
     return found
 

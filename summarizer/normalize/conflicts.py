@@ -55,6 +55,15 @@ def _a_side(actor: Actor, text: str) -> bool:
     return any(fights(text, start, end, _violent_word, _wages) for start, end in mention_spans(actor, text))
 
 
+def _fights_in(actor: Actor, ctx: Context, sents: list[int]) -> bool:
+    """Does the grammar of one of these sentences make the actor fight (:func:`_a_side`, at its mentions there)?"""
+    text = ctx.article.text
+    spans = [(s.start, s.end) for n in set(sents) if 0 < n <= len(ctx.article.sentences)
+             for s in [ctx.article.sentences[n - 1]]]
+    return any(fights(text, start, end, _violent_word, _wages) for start, end in mention_spans(actor, text)
+               if any(s <= start < e for s, e in spans))
+
+
 def _combatants(parties: list[str], name: str, ctx: Context) -> list[str]:
     """The model's sides that the article's grammar has fight; the others (who report, condemn or mediate the war:
     "UNICEF said", "told the Security Council") are dropped with a warning. When the grammar has none of them
@@ -165,6 +174,7 @@ def invented(name: str, text: str) -> bool:
     adjective or name ("al-Shabab insurgency" for a war in Syria: the prompt's worked example copied)? An
     initialism is the same written with or without its full stops ("US" for "U.S.")."""
     text = f"{text} {_INITIALISM.sub(lambda m: m.group().replace('.', ''), text)}"
+    name = _INITIALISM.sub(lambda m: m.group().replace(".", ""), name)
     missing = [word for word in re.findall(r"[^\W\d_]+", name)  # letters only: "Iraq-Iran" is two words
                if word[:1].isupper() and word.casefold() not in _CONFLICT_WORDS | _DESCRIPTORS
                and not re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I)]
@@ -242,8 +252,8 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
         located = [p for p in places if not capital_of(p) and p in given]
         # A place its violent sentences give as a location first ("fighting in Anbar"): a state that fights there
         # ("U.S. forces killed ...") is a side, not the place.
-        name, why = conflict_name(d.name, cited, [p for p in violence_places if p in given] or located
-                                  or violence_places)
+        name, why = conflict_name(d.name, cited, [p for p in violence_places if p in given] or violence_places
+                                  or located)
         # "Yoweri Museveni": a person's name is no conflict's, unless its sentences give the conflict's name.
         named_for = by_name.get(d.name.strip().casefold())
         if (named_for is not None and named_for.kind == ActorKind.person
@@ -253,10 +263,12 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
             continue
         sides = dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name])
         kinds = {a.kind for a in ctx.actors if a.id in sides}
-        if kinds and not kinds & _ARMED_KINDS and not any(_WAR_NOUN.search(_without_descriptions(ctx, n))
-                                                          for n in d.sents):
+        if (kinds and not kinds & _ARMED_KINDS
+                and not any(_WAR_NOUN.search(_without_descriptions(ctx, n)) for n in d.sents)
+                and not any(a.kind == ActorKind.state and _fights_in(a, ctx, d.sents) for a in ctx.actors)):
             # ACLED's political violence has an organized armed side; people and parties alone, in sentences that
-            # name no war, are a crime, a trial or a quarrel ("a journalist arrested over his interviews").
+            # name no war and where no state fights ("Russian missiles killed ..."), are a crime, a trial or a
+            # quarrel ("a journalist arrested over his interviews").
             ctx.warnings.append(f"conflict {d.name!r} dropped: none of its sides is armed or a state, and its "
                                 "sentences name no war")
             continue
@@ -285,10 +297,11 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
     return merged
 
 
-#: The kinds of actor that can wage an armed conflict: states, their governments and forces, armed groups, and
-#: organizations (a small model labels many an armed group so: "IS-Somalia").
+#: The kinds of actor that can wage an armed conflict: states, their governments and forces, armed groups,
+#: international bodies (peacekeeping missions, alliances) and organizations (a small model labels many an armed
+#: group so: "IS-Somalia").
 _ARMED_KINDS = frozenset({ActorKind.state, ActorKind.government, ActorKind.military, ActorKind.armed_group,
-                          ActorKind.organization})
+                          ActorKind.international_body, ActorKind.organization})
 
 
 #: A war the sentence says is over ("The Korean War ended in 1953").

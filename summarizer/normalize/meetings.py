@@ -63,12 +63,18 @@ _NEW_OCCASION = re.compile(_words("new_occasion"), re.I)
 #: A leader described by country and office, with no other word ("The Israeli leader", "the Russian president"):
 #: "the Israeli opposition leader" or "the former Kenyan president" is somebody else.
 _DESCRIBED = re.compile(rf"\b[Tt]he\s+([A-Z][a-z]+)\s+(?:{_words('described_offices')})\b")
-#: A meeting word owned by its day, right before it: "Friday's meeting", "last week's talks".
+#: A meeting word owned by its day, right before it: "Friday's meeting", "last week's talks"; not another occasion
+#: ("next Friday's summit") nor one with its own sides ("yesterday's talks with Kagame").
 _DAY_OWNED = re.compile(rf"\b(?:{alternatives(WEEKDAYS)}|{_words('day_owners')})['’]s\s+$", re.I)
+_NEW_OCCASION_BEFORE = re.compile(rf"\b(?:{_words('new_occasion')})\s+$", re.I)
+_OWN_SIDES = re.compile(r"\s+(?:with|between)\b", re.I)
 _PRONOUN_OPENING = re.compile(rf"\W*(?:{_words('pronoun_subjects')})\b")
 #: "met with opposition from China", "has met with surprising success": a reaction received, not a meeting.
-_RECEIVED = re.compile(rf"\b(?:met|meets?|meeting)\s+with\s+(?:[\w-]+\s+){{0,2}}?(?:{_words('reactions')})\b"
-                       r"(?=\s*(?:[,.;:!?”\"]|(?:from|to|by|in|among|at|and|as|on|over)\b|$))", re.I)
+_RECEIVED = re.compile(
+    rf"\b(?:met|meets?)\s+with\s+(?:(?-i:(?!(?:{_words('not_a_modifier')})\b)[a-z][a-z-]*)\s+){{0,2}}?"
+    rf"(?:(?:{_words('reactions')})\b(?=\s*(?:[,.;:!?”\"]|(?:{_words('after_a_reaction')})\b|$))"
+    rf"|(?:{_words('people_reactions')})\b(?=\s*(?:[,.;:!?”\"]|(?:{_words('after_a_people_reaction')})\b|$)))",
+    re.I)
 
 
 def _whole(pattern: re.Pattern) -> Callable[[str], bool]:
@@ -142,7 +148,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         if received and all(any(s <= start < e for s, e in received) for start, _ in cues):
             ctx.warnings.append(f"meeting in sentence {sent} dropped: 'met with' a reaction, not a meeting")
             continue
-        heard = _session_participants(ctx, cues, sent)
+        heard, addressed = _session_participants(ctx, cues, sent)
         session = heard if heard is not None or d is not None else _grammar_participants(ctx, sentence)
         if d is None and session is None:
             continue
@@ -154,7 +160,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
         in_text += [a for a in [subject, *_described(ctx, sent, text)] if a is not None and a not in in_text]
         # The model's names that the sentence mentions, and the people it names: the model often answers with
         # the states ("Turkey", "Russia") where the sentence has "Putin is due to meet Erdogan".
-        if heard is None and _CONDITIONAL.search(text):  # a session's "if" or "could" is in what was said there
+        if not addressed and _CONDITIONAL.search(text):  # an addressed session's "if" is in what was said there
             ctx.warnings.append(f"meeting in sentence {sent} dropped: a hope or a condition, not a meeting")
             continue
         if not _asserted(ctx.article, cues):
@@ -284,13 +290,15 @@ def _described(ctx: Context, sent: int, text: str) -> list[Actor]:
     return found
 
 
-def _session_participants(ctx: Context, cues: list[tuple[int, int]], sent: int) -> list[Actor] | None:
+def _session_participants(ctx: Context, cues: list[tuple[int, int]], sent: int
+                          ) -> tuple[list[Actor] | None, bool]:
     """The speaker, the body and those who requested it, of a body's session that the sentence says someone
     addresses or attends ("X told a meeting of the U.N. Security Council") or that states request or call ("a
     meeting of the Council requested by the United States and Britain"): the people (else the states) the
     addressing verb's subject names, the states and bodies that requested it, and the body its meeting noun names
     (the longest-named body actor there; a body written in common words, "a cabinet meeting", is the speaker's
-    state); None when the grammar does not say so or the actors are not known."""
+    state); None when the grammar does not say so or the actors are not known. Also whether someone addresses it
+    (what a speaker says there may be a hope or a condition; a request that is one is none)."""
     text = ctx.article.text
     for start, end in cues:
         found = addressed_session(text, start, end, _SESSION_WORD, _ADDRESSING_WORD)
@@ -318,8 +326,8 @@ def _session_participants(ctx: Context, cues: list[tuple[int, int]], sent: int) 
             countries = {a.country for a in speakers if a.kind == ActorKind.person and a.country}
             bodies = [a for a in ctx.actors if a.kind == ActorKind.state and a.country in countries][:1]
         if bodies and (speakers or requesters):
-            return list({a.id: a for a in [*speakers, *bodies, *requesters]}.values())
-    return None
+            return list({a.id: a for a in [*speakers, *bodies, *requesters]}.values()), bool(speakers)
+    return None, False
 
 
 def _grammar_participants(ctx: Context, sentence: Sentence) -> list[Actor] | None:
@@ -364,8 +372,15 @@ def _told_before(ctx: Context, sent: int, cues: list[tuple[int, int]], merged: l
     if len(cues) != 1:
         return None
     before = [m for m in merged if m.evidence and m.evidence[0].sentence and m.evidence[0].sentence < sent]
-    if _DAY_OWNED.search(ctx.article.text, 0, cues[0][0]):  # "at Friday's meeting": the meeting of that day, told
-        return max(before, key=lambda m: max(e.sentence or 0 for e in m.evidence), default=None)
+    text = ctx.article.text
+    last = max(before, key=lambda m: max(e.sentence or 0 for e in m.evidence), default=None)
+    day = _DAY_OWNED.search(text, 0, cues[0][0])
+    if day and last is not None:  # "at Friday's meeting": the meeting of that day, told before
+        where = _meeting_place(ctx.sentence(sent), ctx)
+        if (_NEW_OCCASION_BEFORE.search(text, 0, day.start()) or _OWN_SIDES.match(text, cues[0][1])
+                or (where and last.location and where.casefold() != last.location.casefold())):
+            return None  # "next Friday's summit", "yesterday's talks with Kagame", "Friday's summit in Kampala"
+        return last
     words = definite_subject(ctx.article.text, *cues[0], _NEW_OCCASION_WORD)
     if words is None:
         return None
