@@ -71,8 +71,8 @@ __version__ = "0.2.0"
 # and those states ("a meeting of the U.N. Security Council requested by the United States, Britain and France");
 # "met with" a reaction ("met with opposition", "has met with surprising success") is no meeting; a name the
 # sentence writes only inside a longer one is that one ("U.N." in "U.N. Security Council"); a meeting word its day
-# owns ("at Friday's meeting") tells of the meeting told last; a clause without a subject shares its clause's ("after
-# meeting with Biden") and a meeting noun that times the clause ("said after talks with Scholz") has its subject;
+# owns ("at Friday's meeting") tells of the meeting told last; a clause without a subject shares its clause's ("Suga
+# is expected to meet Biden") and a meeting noun that times the clause ("said after talks with Scholz") has its subject;
 # coordinated subjects of "met" or of a call's means ("Duterte and Suga spoke by phone") are both sides; "called a
 # meeting" is no phone call; an initialism is the same with or without full stops ("US" for "U.S.") when a
 # conflict's name is checked; a conflict renamed after a place takes a place its violence is located in before a
