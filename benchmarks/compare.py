@@ -13,7 +13,7 @@ Splits: ``dev`` (eval/gold, seeds/dev.jsonl and the seed) and ``tune`` (eval/gol
 stories annotated later, to tune general mechanisms on more than 13 articles) and ``tune2`` (eval/gold-tune2,
 seeds/tune2.jsonl: the corpus's last 13 stories, mostly features with no meeting or war, for what the pipeline
 invents in ordinary news) and ``tune3`` (eval/gold-tune3, seeds/tune3.jsonl: 12 stories annotated by the guideline,
-held out as ``test`` from 2026.12.7 to 2026.12.15, then opened for tuning) are what rules and prompts are
+held out as ``test`` from 2026.12.5 to 2026.12.15, then opened for tuning) are what rules and prompts are
 tuned on; ``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on; ``test2``
 (eval/gold-test2, seeds/test2.jsonl: 14 stories drawn at random from the corpus's unannotated rest, most with no
 meeting or conflict) is scored once per pipeline version and nothing else is read of it (no cassettes: it runs
