@@ -82,4 +82,6 @@ __version__ = "0.2.0"
 # verb above a time or place still denies; an invited object meets, not the subject; someone else's talks and
 # subjects set apart ("met separately", "talked to Biden") are no mutual meeting; "called ... a farce" and "called
 # off" request nothing; a day's meeting with its own sides, place or "next" is another one.
-PIPELINE_VERSION = "2026.12.16"
+# 2026.12.17: a subject fights where a verb coordinated with its verb is violent ("a Pakistani military operation
+# rescued 190 passengers and killed 30 militants": the military is a side, and an actor).
+PIPELINE_VERSION = "2026.12.17"

@@ -1323,3 +1323,17 @@ def test_a_review_of_the_tune3_mechanisms_regression_cases():
     built = build_meetings(events, Context(article=Article(text=text), places=["Nairobi", "Kampala"],
                                            actors=list(actors.values())))
     assert [sorted(names[i] for i in m.participants) for m in built] == [["Hassan", "Ruto"], ["Kagame", "Museveni"]]
+
+
+def test_a_subject_fights_where_a_verb_coordinated_with_its_verb_is_violent():
+    from summarizer.grounding.ner import fights
+    from summarizer.normalize.conflicts import _violent_word, _wages
+
+    def fought(text: str, name: str) -> bool:
+        at = text.index(name)
+        return fights(text, at, at + len(name), _violent_word, _wages)
+
+    assert fought("A Kenyan military operation rescued 90 hostages and killed 12 militants.", "Kenyan military")
+    assert fought("Kenya rescued 90 hostages and killed 12 militants.", "Kenya")
+    assert not fought("A Kenyan military operation rescued 90 hostages and fed them.", "Kenyan military")
+    assert not fought("Kenya condemned the attack and called for calm.", "Kenya")  # a commentator

@@ -508,8 +508,12 @@ def fights(text: str, start: int, end: int, violence_word: Callable[[str], bool]
             token = token.head
         head = token.head
         if token.dep_ in ("nsubj", "nsubjpass", "dobj"):
-            return violence_word(head.lower_) or (waging(head.lower_) and any(
-                c.dep_ in ("dobj", "xcomp") and violence_word(c.lower_) for c in head.children))
+            # a subject also does what the verbs coordinated with its verb say ("an operation rescued 190
+            # passengers and killed 30 militants")
+            verbs = [head, *(c for c in head.children if c.dep_ == "conj" and _is_verb(c))] if token.dep_ == "nsubj" \
+                else [head]
+            return any(violence_word(v.lower_) or (waging(v.lower_) and any(
+                c.dep_ in ("dobj", "xcomp") and violence_word(c.lower_) for c in v.children)) for v in verbs)
         if token.dep_ == "pobj":
             return (head.lower_ in _SIDE_PREPOSITIONS or head.dep_ == "agent") and violence_word(head.head.lower_)
         if token.dep_ in ("poss", "compound", "amod", "nmod"):
