@@ -393,6 +393,19 @@ def definite_subject(text: str, start: int, end: int, new_occasion: Callable[[st
 _SESSION_PREPOSITIONS = frozenset({"at", "to", "before", "in", "during"})
 
 
+def _session_noun(text: str, start: int, end: int, session_word: Callable[[str], bool]):
+    """The noun at text[start:end] when it is one of a meeting (``session_word``: "meeting", "session"), else None."""
+    span = _doc(text).char_span(start, end, alignment_mode="expand")
+    if span is None or _is_verb(span.root) or not session_word(span.root.lower_):
+        return None
+    return span.root
+
+
+def _of_objects(token) -> list:
+    """The objects of the token's "of" ("a meeting of the Security Council")."""
+    return [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+
+
 def addressed_session(text: str, start: int, end: int, session_word: Callable[[str], bool],
                       addressing: Callable[[str], bool]) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """When the word at text[start:end] is a noun of a meeting (``session_word``: "meeting", "session") that its
@@ -402,14 +415,10 @@ def addressed_session(text: str, start: int, end: int, session_word: Callable[[s
     clause the subject of the verb it hangs on: "Speaking at a ... meeting, Pakistan's envoy Munir Akram said")
     and of the body's phrase; else None. A person who speaks to a body's session meets that body (PLOVER CONSULT;
     the guideline's session of a body), a pattern of news language about councils, cabinets and parliaments."""
-    span = _doc(text).char_span(start, end, alignment_mode="expand")
-    if span is None:
+    noun = _session_noun(text, start, end, session_word)
+    if noun is None:
         return None
-    noun = span.root
-    if _is_verb(noun) or not session_word(noun.lower_):
-        return None
-    body = [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i]
-    body += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    body = [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i] + _of_objects(noun)
     if not body:
         return None
     part = body[0]
@@ -452,13 +461,10 @@ def requested_session(text: str, start: int, end: int, session_word: Callable[[s
     phrase; else None. A requested or called session of a body is a meeting of that body with the states that
     asked for it (the guideline's session of a body; PLOVER CONSULT), the way news copy reports the U.N. Security
     Council and other councils."""
-    span = _doc(text).char_span(start, end, alignment_mode="expand")
-    if span is None:
+    noun = _session_noun(text, start, end, session_word)
+    if noun is None:
         return None
-    noun = span.root
-    if _is_verb(noun) or not session_word(noun.lower_):
-        return None
-    body = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    body = _of_objects(noun)
     requesters: list = []
     verb = noun.head if noun.dep_ == "dobj" and _is_verb(noun.head) and requesting(noun.head.lower_) else None
     if verb is not None and not _requests(verb):
@@ -467,8 +473,7 @@ def requested_session(text: str, start: int, end: int, session_word: Callable[[s
         requesters += [g for c in clause.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if verb is not None:
         # the parser may hang "of the Council" on the verb rather than on its object
-        body += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-                 if g.dep_ == "pobj"]
+        body += _of_objects(verb)
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         requesters += subjects
         requesters += [g for holder in [verb, *subjects] for c in holder.children

@@ -49,19 +49,12 @@ def _wages(word: str) -> bool:
     return _WAGING.fullmatch(word) is not None
 
 
-def _a_side(actor: Actor, text: str) -> bool:
+def _a_side(actor: Actor, text: str, within: list[tuple[int, int]] | None = None) -> bool:
     """Does the article's grammar, at one mention of the actor (a state's also by its adjective: "Pakistani
-    troops"), make it fight: the subject, object, agent or owner of a violent act (grounding/ner.py, fights)?"""
-    return any(fights(text, start, end, _violent_word, _wages) for start, end in mention_spans(actor, text))
-
-
-def _fights_in(actor: Actor, ctx: Context, sents: list[int]) -> bool:
-    """Does the grammar of one of these sentences make the actor fight (:func:`_a_side`, at its mentions there)?"""
-    text = ctx.article.text
-    spans = [(s.start, s.end) for n in set(sents) if 0 < n <= len(ctx.article.sentences)
-             for s in [ctx.article.sentences[n - 1]]]
+    troops"), make it fight: the subject, object, agent or owner of a violent act (grounding/ner.py, fights)? With
+    ``within`` (character ranges of sentences), only its mentions there count."""
     return any(fights(text, start, end, _violent_word, _wages) for start, end in mention_spans(actor, text)
-               if any(s <= start < e for s, e in spans))
+               if within is None or any(s <= start < e for s, e in within))
 
 
 def _combatants(parties: list[str], name: str, ctx: Context) -> list[str]:
@@ -169,12 +162,16 @@ def _supported(name: str, cited: str) -> bool:
 _INITIALISM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
+def _undotted(text: str) -> str:
+    """The text with its initialisms written without full stops ("U.S." as "US")."""
+    return _INITIALISM.sub(lambda m: m.group().replace(".", ""), text)
+
+
 def invented(name: str, text: str) -> bool:
     """Does a conflict's name have a capitalized word that the article never writes, not even as a country's
     adjective or name ("al-Shabab insurgency" for a war in Syria: the prompt's worked example copied)? An
     initialism is the same written with or without its full stops ("US" for "U.S.")."""
-    text = f"{text} {_INITIALISM.sub(lambda m: m.group().replace('.', ''), text)}"
-    name = _INITIALISM.sub(lambda m: m.group().replace(".", ""), name)
+    text, name = f"{text} {_undotted(text)}", _undotted(name)
     missing = [word for word in re.findall(r"[^\W\d_]+", name)  # letters only: "Iraq-Iran" is two words
                if word[:1].isupper() and word.casefold() not in _CONFLICT_WORDS | _DESCRIPTORS
                and not re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text, re.I)]
@@ -263,9 +260,11 @@ def build_conflicts(drafts: EventsPass, ctx: Context) -> list[Conflict]:
             continue
         sides = dedupe([by_name[s.casefold()].id for s in d.sides if s.casefold() in by_name])
         kinds = {a.kind for a in ctx.actors if a.id in sides}
+        ranges = [(ctx.article.sentences[n - 1].start, ctx.article.sentences[n - 1].end) for n in set(d.sents)
+                  if 0 < n <= len(ctx.article.sentences)]
         if (kinds and not kinds & _ARMED_KINDS
                 and not any(_WAR_NOUN.search(_without_descriptions(ctx, n)) for n in d.sents)
-                and not any(a.kind == ActorKind.state and _fights_in(a, ctx, d.sents) for a in ctx.actors)):
+                and not any(a.kind == ActorKind.state and _a_side(a, ctx.article.text, ranges) for a in ctx.actors)):
             # ACLED's political violence has an organized armed side; people and parties alone, in sentences that
             # name no war and where no state fights ("Russian missiles killed ..."), are a crime, a trial or a
             # quarrel ("a journalist arrested over his interviews").
