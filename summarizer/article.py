@@ -42,6 +42,11 @@ class Article:
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.text)
 
+    @cached_property
+    def dateline(self) -> int:
+        """Where the story's dateline ends (0 when it has none): see :func:`dateline_end`."""
+        return dateline_end(self.text)
+
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode()).hexdigest()
@@ -168,6 +173,20 @@ def decode(data: bytes, *, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(f"{source}: not UTF-8 text (invalid byte at offset {err.start})") from None
+
+
+# A wire story's dateline: the place it was filed from, in capitals, maybe with its region or country and the
+# agency, then a dash and the first sentence ("MARANCHON, SPAIN — The", "ISLAMABAD/PENTAGON — A", "KYIV, Ukraine
+# (AP) -- Russia", "WASHINGTON (Reuters) - The").
+_DATELINE = re.compile(r"""\s*[A-Z][A-Z.'’/ -]+[A-Z.](?:,\s*[A-Z][\w.'’ -]*?)?(?:\s*\([\w .-]+\))?"""
+                       r"""(?:\s*(?:[—–]|--)|(?<=\))\s-)\s*(?=[A-Z"“])""")
+
+
+def dateline_end(text: str) -> int:
+    """The offset where a dateline that opens ``text`` ends, or 0. A name in a dateline tells where the story was
+    filed, not who acts in it."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
 
 
 def title_from_text(text: str) -> str | None:

@@ -84,4 +84,7 @@ __version__ = "0.2.0"
 # off" request nothing; a day's meeting with its own sides, place or "next" is another one.
 # 2026.12.17: a subject fights where a verb coordinated with its verb is violent ("a Pakistani military operation
 # rescued 190 passengers and killed 30 militants": the military is a side, and an actor).
-PIPELINE_VERSION = "2026.12.17"
+# 2026.12.18: a name written only in the story's dateline ("MARANCHON, SPAIN — ") has no part in it; a noun that a
+# relative clause on a person tells of describes someone ("a war veteran-turned-politician who criticized the
+# president": no war the article reports).
+PIPELINE_VERSION = "2026.12.18"

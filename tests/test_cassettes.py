@@ -187,11 +187,11 @@ def test_tune3_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune3 split (12 stories held out as 'test' until 2026.12.15, then opened for
     tuning), replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune3", "gold-tune3", read_articles(SEEDS / "tune3.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.17: actors F1 0.851,
-    # meetings 0.636, conflicts 0.667, mean 0.718; recorded with 2026.12.15 by benchmarks/compare.py --split tune3
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.18: actors F1 0.851,
+    # meetings 0.636, conflicts 0.714, mean 0.734; recorded with 2026.12.15 by benchmarks/compare.py --split tune3
     # --record, which scored 0.591 on it, as it had when the split was held out as 'test').
-    assert total.actors.f1 >= 0.84 and total.meetings.f1 >= 0.63 and total.conflicts.f1 >= 0.66, overall
-    assert total.mean_f1 >= 0.71, overall
+    assert total.actors.f1 >= 0.84 and total.meetings.f1 >= 0.63 and total.conflicts.f1 >= 0.71, overall
+    assert total.mean_f1 >= 0.73, overall
 
 def _cassette_files() -> list[Path]:
     return sorted(CASSETTES.rglob("*.yaml"))

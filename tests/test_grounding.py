@@ -1006,6 +1006,10 @@ def test_a_war_that_only_describes_a_person_is_no_violence():
         return describes_a_person(text, at, at + len(word))
 
     assert describes("He is a war hero.")
+    # A noun that a relative clause on a person tells of describes someone, however the parser reads the rest.
+    assert describes("The court heard a war veteran-turned-politician who criticized the president.")
+    assert describes("Reporters met a war widow whose sons were killed.")
+    assert not describes("Aid reached a war zone that the army had sealed off.")
     # A war noun that modifies anything but a description of someone still tells of a war.
     assert not describes("The ICC accused him of war crimes in Darfur.")
     assert not describes("Aid reached the war zone on Monday.")
@@ -1110,6 +1114,40 @@ def test_states_named_only_as_places_and_peoples_named_by_identity_have_no_part(
     assert {"Namibia", "Kenya", "Copts"} <= kept  # a subject, the object of "with", the victims
     assert not {"Botswana", "Mozambique", "Muslims", "Jews"} & kept
     assert any("Muslims" in w and "identity" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "text, dateline",
+    [("MARANCHON, SPAIN — The air was chilling.", "MARANCHON, SPAIN — "),
+     ("ISLAMABAD/PENTAGON — A plane crashed.", "ISLAMABAD/PENTAGON — "),
+     ("KYIV, Ukraine (AP) -- Russia fired missiles.", "KYIV, Ukraine (AP) -- "),
+     ("WASHINGTON (Reuters) - The Senate voted.", "WASHINGTON (Reuters) - "),
+     ("ROME — “We will stay,” he said.", "ROME — "),
+     ("U.S. President Donald Trump said — again — that", ""),  # no capitals-only place before the dash
+     ("NATO — the alliance — met.", ""),  # no sentence starts after the dash
+     ("US - China talks resumed.", ""),  # a plain hyphen only after an agency's name
+     ("A Kenyan court ruled.", "")],
+)
+def test_a_wire_storys_dateline_is_found_at_its_start(text, dateline):
+    from summarizer.article import dateline_end
+
+    assert text[:dateline_end(text)] == dateline
+    assert Article(text=text).dateline == len(dateline)
+
+
+def test_a_state_named_only_in_the_dateline_has_no_part():
+    from summarizer.normalize import with_a_part
+
+    text = "MARANCHON, SPAIN — The wind farm hums. Portugal plans more of them, the minister said."
+    actors = _actors(text, [("SPAIN", ActorKind.state), ("Portugal", ActorKind.state)])
+    warnings: list[str] = []
+    kept = {a.name for a in with_a_part(list(actors.values()), [], [], Article(text=text), warnings)}
+    assert kept == {"Portugal"}  # the subject of "plans"; "SPAIN" only says where the story was filed
+    assert any("SPAIN" in w and "in passing" in w for w in warnings)
+    # Named again where it acts, the state keeps its place.
+    text = "MARANCHON, SPAIN — The wind farm hums. Spain plans more of them, the minister said."
+    actors = _actors(text, [("SPAIN", ActorKind.state), ("Spain", ActorKind.state)])
+    assert len(with_a_part(list(actors.values()), [], [], Article(text=text), [])) == 1
 
 
 @pytest.mark.parametrize(

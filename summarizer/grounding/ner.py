@@ -567,9 +567,16 @@ def _with_conjuncts(token) -> list:
     return _reachable(token, lambda dep: dep == "conj")
 
 
+#: Relative pronouns that only a person takes ("a veteran who", "a judge whom", "a hero whose").
+_PERSONAL_RELATIVES = frozenset({"who", "whom", "whose"})
+
+
 def _describes_someone(noun) -> bool:
-    """Is the noun that of a description of someone: an apposition to a person ("Rockhold, a veteran") or the
-    predicate of a person or a personal pronoun ("he is a war hero")?"""
+    """Is the noun that of a description of someone: an apposition to a person ("Rockhold, a veteran"), the
+    predicate of a person or a personal pronoun ("he is a war hero"), or a noun that a relative clause on a person
+    tells of ("a war veteran who criticized the president")?"""
+    if any(c.dep_ == "relcl" and c.left_edge.lower_ in _PERSONAL_RELATIVES for c in noun.children):
+        return True
     if noun.dep_ == "appos":
         return noun.head.ent_type_ == "PERSON" or noun.head.tag_ == "PRP"
     if noun.dep_ == "attr":

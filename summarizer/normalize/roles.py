@@ -6,8 +6,9 @@ sentence's grammar, as spaCy's parser reads it (grounding/ner.py), gives it a pa
 agent of a passive, the object of a preposition attached to a verb or to an event noun ("talks with", "the attack
 on"), unless that preposition gives a place ("won in Namibia"), the owner of an event ("Russia's invasion"). One
 named only inside a phrase about something else ("the war in Syria", "Obama's policy", "U.S. Air Force
-officials") is dropped, with a warning; so is a people named by its identity ("Muslims", "South Koreans"), unless
-it takes part in an event or violence targets it."""
+officials") is dropped, with a warning, as is one named only in the dateline ("MARANCHON, SPAIN — "); so is a
+people named by its identity ("Muslims", "South Koreans"), unless it takes part in an event or violence targets
+it."""
 
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ def with_a_part(actors: list[Actor], meetings: list[Meeting], conflicts: list[Co
                 and all(a_people(article.text, form) for form in (actor.name, *actor.aliases))):
             warnings.append(f"actor {actor.name!r} dropped: a people named by its identity, not a named actor")
             continue
-        if actor.id in engaged or any(plays_a_role(article.text, m.start(), m.end(), _event_word,
-                                                   LOCATIVE_PREPOSITIONS.__contains__)
+        if actor.id in engaged or any(m.start() >= article.dateline  # a dateline says where, not who
+                                      and plays_a_role(article.text, m.start(), m.end(), _event_word,
+                                                       LOCATIVE_PREPOSITIONS.__contains__)
                                       for m in spots((actor.name, *actor.aliases), article.text)):
             kept.append(actor)
         else:
