@@ -87,4 +87,6 @@ __version__ = "0.2.0"
 # 2026.12.18: a name written only in the story's dateline ("MARANCHON, SPAIN — ") has no part in it; a noun that a
 # relative clause on a person tells of describes someone ("a war veteran-turned-politician who criticized the
 # president": no war the article reports).
-PIPELINE_VERSION = "2026.12.18"
+# 2026.12.19: one meeting told of the leaders and of their states is one record ("Modi met Ramgoolam", "India and
+# Mauritius held talks": the same sides); a meeting held and one planned between the same sides are two records.
+PIPELINE_VERSION = "2026.12.19"

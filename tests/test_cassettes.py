@@ -141,10 +141,10 @@ def test_dev_set_eval_offline(llm_settings):
     """The current pipeline's accuracy on the hand-annotated dev set, replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "dev", "gold", [*read_articles(SEEDS / "dev.jsonl"),
                                                                   read_text_file(SEED)])
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.13: actors F1 0.865,
-    # meetings 0.848, conflicts 0.857, mean F1 0.857; recorded by benchmarks/compare.py --split dev --record).
-    assert total.actors.f1 >= 0.86 and total.meetings.f1 >= 0.84 and total.conflicts.f1 >= 0.85, overall
-    assert total.mean_f1 >= 0.85, overall
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.19: actors F1 0.865,
+    # meetings 0.882, conflicts 0.857, mean F1 0.868; recorded by benchmarks/compare.py --split dev --record).
+    assert total.actors.f1 >= 0.86 and total.meetings.f1 >= 0.88 and total.conflicts.f1 >= 0.85, overall
+    assert total.mean_f1 >= 0.865, overall
 
 
 def test_validation_split_eval_offline(llm_settings):
@@ -163,23 +163,24 @@ def test_tune_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune split (14 more stories annotated to tune general mechanisms on),
     replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune", "gold-tune", read_articles(SEEDS / "tune.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.16: actors F1 0.854,
-    # meetings 0.731, conflicts 0.818, mean 0.801; recorded by benchmarks/compare.py --split tune --record; 2026.12.8
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.19: actors F1 0.854,
+    # meetings 0.745, conflicts 0.818, mean 0.806; recorded by benchmarks/compare.py --split tune --record; 2026.12.8
     # scored 0.695). 2026.12.13 had conflicts 0.857: a name copied from the headline ("... amid UK opposition") was
     # dropped as invented only because "UK" was not matched to the article's "U.K.".
-    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.73 and total.conflicts.f1 >= 0.81, overall
-    assert total.mean_f1 >= 0.80, overall
+    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.74 and total.conflicts.f1 >= 0.81, overall
+    assert total.mean_f1 >= 0.805, overall
 
 
 def test_tune2_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune2 split (the corpus's last 13 stories, mostly features with no meeting or
     war: what the pipeline invents in ordinary news), replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune2", "gold-tune2", read_articles(SEEDS / "tune2.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.16: actors F1 0.727 at
-    # precision 0.655, conflicts 0.889, mean 0.634; 2026.12.11 scored 0.471 live: eval/results/2026.12.11/tune2/). Its
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.19: actors F1 0.729 at
+    # precision 0.660, conflicts 0.889, mean 0.623: a planned meeting no longer merges into a held one of the same
+    # sides, which here keeps a false "Brexit negotiations" meeting apart; 2026.12.11 scored 0.471 live: eval/results/2026.12.11/tune2/). Its
     # 3 gold meetings and 4 conflicts make those kinds' F1 move by a third with one item.
     assert total.actors.f1 >= 0.72 and total.actors.precision >= 0.65 and total.conflicts.f1 >= 0.88, overall
-    assert total.mean_f1 >= 0.63, overall
+    assert total.mean_f1 >= 0.62, overall
 
 
 
@@ -187,11 +188,11 @@ def test_tune3_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune3 split (12 stories held out as 'test' until 2026.12.15, then opened for
     tuning), replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune3", "gold-tune3", read_articles(SEEDS / "tune3.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.18: actors F1 0.851,
-    # meetings 0.636, conflicts 0.714, mean 0.734; recorded with 2026.12.15 by benchmarks/compare.py --split tune3
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.19: actors F1 0.851,
+    # meetings 0.750, conflicts 0.714, mean 0.772; recorded with 2026.12.15 by benchmarks/compare.py --split tune3
     # --record, which scored 0.591 on it, as it had when the split was held out as 'test').
-    assert total.actors.f1 >= 0.84 and total.meetings.f1 >= 0.63 and total.conflicts.f1 >= 0.71, overall
-    assert total.mean_f1 >= 0.73, overall
+    assert total.actors.f1 >= 0.84 and total.meetings.f1 >= 0.75 and total.conflicts.f1 >= 0.71, overall
+    assert total.mean_f1 >= 0.77, overall
 
 def _cassette_files() -> list[Path]:
     return sorted(CASSETTES.rglob("*.yaml"))

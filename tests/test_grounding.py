@@ -467,6 +467,29 @@ def test_meeting_participants_skip_places_topics_and_conditions():
     assert any("hope or a condition" in w for w in warnings)
 
 
+def test_one_meeting_told_of_the_leaders_and_of_their_states_is_one_record():
+    from summarizer.normalize import build_meetings
+
+    text = ("Kenyan President William Ruto held talks with Ugandan President Yoweri Museveni on Monday. Kenya and "
+            "Uganda signed a pipeline deal at the meeting in Kampala. Ruto will meet Museveni again next month. "
+            "Kenya also held talks with Tanzania.")
+    actors = _actors(text, [("William Ruto", ActorKind.person), ("Yoweri Museveni", ActorKind.person),
+                            ("Kenya", ActorKind.state), ("Uganda", ActorKind.state), ("Tanzania", ActorKind.state)])
+    events = EventsPass.model_construct(meetings={
+        "1": _meeting(["William Ruto", "Yoweri Museveni"], "held"), "2": _meeting(["Kenya", "Uganda"], "held"),
+        "3": _meeting(["William Ruto", "Yoweri Museveni"], "planned"), "4": _meeting(["Kenya", "Tanzania"], "held")},
+        conflicts=[])
+    built = build_meetings(events, Context(article=Article(text=text), places=["Kampala"],
+                                           actors=list(actors.values()), warnings=[]))
+    by_id = {a.id: a.name for a in actors.values()}
+    told = [(sorted(by_id[p] for p in m.participants), m.status.value, m.location) for m in built]
+    # The talks of sentence 1 and the meeting of sentence 2 are one (the same two sides); the planned one is
+    # another (an event coder codes the meeting held and the one announced), and so are the talks with another state.
+    assert told == [(["William Ruto", "Yoweri Museveni"], "held", "Kampala"),
+                    (["William Ruto", "Yoweri Museveni"], "planned", None), (["Kenya", "Tanzania"], "held", None)]
+    assert len(built[0].evidence) == 2
+
+
 @pytest.mark.parametrize("sentence", [
     "Kenya refused to attend talks with Somalia in Nairobi on Monday.",
     "Kenya declined to meet Somalia in Nairobi.",

@@ -235,7 +235,7 @@ def build_meetings(drafts: EventsPass, ctx: Context) -> list[Meeting]:
             status=status, mode=_mode(text, len(ids)), topics=topics,
             evidence=sentence_evidence(ctx.article, cited),
         )
-        twin = next((x for x in merged if _same_meeting(x, meeting)), None)
+        twin = next((x for x in merged if _same_meeting(x, meeting, ctx.actors)), None)
         if twin is None:
             merged.append(meeting)
         else:
@@ -495,13 +495,22 @@ def _mode(text: str, n_participants: int) -> MeetingMode:
     return MeetingMode.in_person
 
 
-def _same_meeting(a: Meeting, b: Meeting) -> bool:
-    """The same meeting told twice: the same sentence text, or the same participants at a compatible place and
-    time. The same leaders meeting in another month or year (a second summit) is another meeting, as an event
-    coder dates each one."""
+def _sides(ids: list[str], actors: Sequence[Actor]) -> frozenset[str]:
+    """The sides a meeting's participants stand for: a state or a person of a state as its country, any other
+    participant as itself ("Modi and Ramgoolam" and "India and Mauritius": the same two sides)."""
+    by_id = {a.id: a for a in actors}
+    return frozenset((a.country or a.id) if (a := by_id.get(i)) and a.kind in (ActorKind.state, ActorKind.person)
+                     else i for i in ids)
+
+
+def _same_meeting(a: Meeting, b: Meeting, actors: Sequence[Actor] = ()) -> bool:
+    """The same meeting told twice: the same sentence text, or the same sides (:func:`_sides`: "Modi met Ramgoolam"
+    and "India and Mauritius held talks") with the same status at a compatible place and time. The same leaders
+    meeting in another month or year (a second summit), or a meeting held and one announced, are two meetings, as
+    an event coder codes each one."""
     if a.evidence[0].quote == b.evidence[0].quote:
         return True
-    if set(a.participants) != set(b.participants):
+    if a.status != b.status or _sides(a.participants, actors) != _sides(b.participants, actors):
         return False
     (year_a, month_a), (year_b, month_b) = period(a.date_text, a.date), period(b.date_text, b.date)
     if (year_a and year_b and year_a != year_b) or (month_a and month_b and month_a != month_b):
