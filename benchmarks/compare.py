@@ -6,7 +6,7 @@ same warm local server, then both scored against the gold files.
 
 By default each template runs over all articles in turn (--interleaved alternates them).
 Prints one evaluation table per template (with seconds per article) and a summary line with the median seconds
-and the mean F1 of each. With --record, the default template's exchanges are recorded as the dev-set cassettes
+and the mean F1 of each with its 95 % bootstrap interval. With --record, the default template's exchanges are recorded as the dev-set cassettes
 (cassettes/<split>/<id>.yaml) that tests/test_cassettes.py replays. Needs the `[local]` extra.
 
 Splits: ``dev`` (eval/gold, seeds/dev.jsonl and the seed) and ``tune`` (eval/gold-tune, seeds/tune.jsonl: 14
@@ -105,7 +105,9 @@ def main() -> int:
         console.print(eval_table(report))
         total = report.total()
         secs = [p["provenance"]["seconds"] for p in preds[template].values()]
-        lines.append(f"{template}: mean F1 {total.mean_f1:.3f} (actors {total.actors.f1:.3f}, meetings "
+        low, high = report.intervals()["mean_f1"]
+        lines.append(f"{template}: mean F1 {total.mean_f1:.3f}, 95 % interval {low:.3f} to {high:.3f} over articles "
+                     f"(actors {total.actors.f1:.3f}, meetings "
                      f"{total.meetings.f1:.3f}, conflicts {total.conflicts.f1:.3f}); median {statistics.median(secs):.1f}s "
                      f"per article")
         (args.out / f"{template}.scores.json").write_text(json.dumps(report.as_dict(), indent=2))

@@ -241,16 +241,20 @@ def eval_(
         "--articles", "-a", help="Article sources (JSONL or .txt).",
         show_default=", ".join(str(p) for p in DEFAULT_ARTICLES))] = None,
     save: Annotated[Path | None, typer.Option("--save", help="Save the summaries made by this run here.")] = None,
+    against: Annotated[Path | None, typer.Option(
+        "--against", help="Saved summaries of another run (folder of <id>.json or JSONL): how much this run beats "
+        "it, article by article, with a 95 % bootstrap interval.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     verbose: Verbose = 0,
     *,
     model_options: dict[str, Any],
 ) -> None:
     """Score summaries against gold annotations: P/R/F1 for actors, meetings and conflicts, per split (dev and
-    tune, the splits rules are tuned on, and validation, which they never are) and side by side."""
+    tune, the splits rules are tuned on, and validation, which they never are) and side by side, each overall
+    figure with a 95 % bootstrap interval over articles."""
     from .article import Article, read_articles
-    from .evaluate import evaluate, load_gold, load_predictions
-    from .render import eval_table, splits_table
+    from .evaluate import evaluate, load_gold, load_predictions, paired_difference
+    from .render import difference_line, eval_table, splits_table
 
     _logging(verbose)
     with errors_as_exit():
@@ -273,8 +277,19 @@ def eval_(
             console.print(eval_table(report))
         if len(reports) > 1:
             console.print(splits_table(reports))
+        differences = {}
+        if against is not None:
+            other = load_predictions(against)
+            text_of = {k: a.text for k, a in texts.items()}
+            for name, report in reports.items():
+                differences[name] = paired_difference(evaluate(splits[name], other, text_of), report)
+                console.print(difference_line(name, differences[name]), highlight=False)
         if json_out:
             data = {name: r.as_dict() for name, r in reports.items()}
+            for name, diff in differences.items():
+                data[name]["against"] = {"run": str(against), "mean_f1_difference": round(diff.mean_f1, 3),
+                                         "interval_95": [round(x, 3) for x in diff.interval],
+                                         "this_run_higher": round(diff.b_better, 3), "articles": diff.articles}
             json_out.write_text(json.dumps(data if len(data) > 1 else next(iter(data.values())), indent=2),
                                 encoding="utf-8")
             stderr.print(f"wrote {json_out}")

@@ -209,9 +209,18 @@ def _md_evidence(summary: ArticleSummary) -> list[str]:
     return lines
 
 
+def _interval(bounds: tuple[float, float] | None) -> str:
+    return f"{bounds[0]:.2f}–{bounds[1]:.2f}" if bounds else "-"
+
+
 def eval_table(report) -> Table:
-    """The evaluation report as a rich table: one row per article and the overall row."""
-    table = Table(title="Evaluation (relaxed matching)", title_justify="left")
+    """The evaluation report as a rich table: one row per article and the overall row, with the overall figures'
+    95 % bootstrap intervals in the caption."""
+    ranges = report.intervals()
+    table = Table(title="Evaluation (relaxed matching)", title_justify="left", caption_justify="left",
+                  caption="95 % intervals over articles (bootstrap): " + ", ".join(
+                      f"{key.replace('mean_f1', 'mean F1')} {_interval(ranges.get(key))}"
+                      for key in ("actors", "meetings", "conflicts", "mean_f1")))
     for col in ("article", "actors P/R/F1", "meetings P/R/F1", "conflicts P/R/F1", "mean F1", "status acc",
                 "verbatim", "seconds"):
         table.add_column(col, justify="right" if col != "article" else "left")
@@ -236,7 +245,7 @@ def splits_table(reports: dict) -> Table:
     """Several evaluation reports side by side (dev and validation): one row per split, its overall scores."""
     table = Table(title="Splits side by side (relaxed matching)", title_justify="left")
     for col in ("split", "articles", "actors P/R/F1", "meetings P/R/F1", "conflicts P/R/F1", "mean F1",
-                "status acc", "verbatim", "median s"):
+                "95 % interval", "status acc", "verbatim", "median s"):
         table.add_column(col, justify="right" if col != "split" else "left")
     for name, report in reports.items():
         t = report.total()
@@ -244,5 +253,13 @@ def splits_table(reports: dict) -> Table:
         verbatim = f"{t.quotes_verbatim / t.quotes_total:.2f}" if t.quotes_total else "-"
         table.add_row(name, str(len(report.articles)), *(f"{c.precision:.2f}/{c.recall:.2f}/{c.f1:.2f}"
                                                           for c in (t.actors, t.meetings, t.conflicts)),
-                      f"{t.mean_f1:.2f}", status, verbatim, f"{t.seconds:.0f}" if t.seconds is not None else "-")
+                      f"{t.mean_f1:.2f}", _interval(report.intervals().get("mean_f1")), status, verbatim,
+                      f"{t.seconds:.0f}" if t.seconds is not None else "-")
     return table
+
+
+def difference_line(split: str, diff) -> str:
+    """One paired comparison (evaluate.paired_difference) as a sentence."""
+    lo, hi = diff.interval
+    return (f"{split}: this run's mean F1 minus the other's {diff.mean_f1:+.3f} over {diff.articles} articles, 95 % "
+            f"interval {lo:+.3f} to {hi:+.3f}; higher on {diff.b_better:.0%} of resampled article sets")

@@ -142,3 +142,65 @@ def test_eval_command_scores_two_splits_side_by_side(tmp_path):
     scores = json.loads(out.read_text())
     assert set(scores) == {"dev", "validation"}
     assert scores["dev"]["overall"]["actors"]["tp"] == 2 and scores["validation"]["overall"]["actors"]["tp"] == 0
+
+
+def _report(scores: list[tuple[str, int, int, int]]):
+    """A report whose articles each have one kind of item: (id, true positives, false positives, false negatives)
+    of actors, meetings and conflicts alike."""
+    from summarizer.evaluate import ArticleScore, Report
+
+    articles = []
+    for article_id, tp, fp, fn in scores:
+        a = ArticleScore(id=article_id)
+        a.actors, a.meetings, a.conflicts = Counts(tp, fp, fn), Counts(tp, fp, fn), Counts(tp, fp, fn)
+        articles.append(a)
+    return Report(articles)
+
+
+def test_bootstrap_intervals_hold_the_figure_are_seeded_and_narrow_with_agreeing_articles():
+    mixed = _report([("a", 2, 0, 0), ("b", 0, 2, 2), ("c", 1, 1, 0), ("d", 3, 0, 1), ("e", 0, 0, 1)])
+    ranges = mixed.intervals()
+    mean = mixed.total().mean_f1
+    low, high = ranges["mean_f1"]
+    assert low < mean < high and 0 <= low and high <= 1
+    assert set(ranges) == {"actors", "meetings", "conflicts", "mean_f1"}
+    assert mixed.intervals() == ranges  # seeded: the same report, the same intervals
+    same = _report([(x, 1, 1, 1) for x in "abcde"])
+    assert same.intervals()["mean_f1"] == (pytest.approx(0.5), pytest.approx(0.5))
+    assert _report([]).intervals() == {}
+    assert mixed.as_dict()["overall"]["interval_95"]["mean_f1"] == [round(low, 3), round(high, 3)]
+
+
+def test_a_paired_difference_is_zero_against_itself_and_sure_when_every_article_improves():
+    from summarizer.evaluate import paired_difference
+
+    before = _report([("a", 1, 1, 1), ("b", 0, 1, 1), ("c", 2, 0, 1), ("d", 1, 1, 0)])
+    same = paired_difference(before, before)
+    assert (same.mean_f1, same.interval, same.b_better, same.articles) == (0, (0, 0), 0, 4)
+    after = _report([("a", 2, 0, 0), ("b", 1, 0, 0), ("c", 3, 0, 0), ("d", 1, 0, 0), ("e", 5, 0, 0)])
+    better = paired_difference(before, after)
+    assert better.articles == 4  # only the articles both runs scored
+    assert better.mean_f1 > 0 and better.interval[0] > 0 and better.b_better == 1.0
+    worse = paired_difference(after, before)
+    assert worse.mean_f1 == pytest.approx(-better.mean_f1) and worse.interval[1] < 0 and worse.b_better == 0
+
+
+def test_eval_against_another_run_prints_and_saves_the_paired_difference(tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "x.json").write_text(json.dumps(GOLD))
+    (gold / "y.json").write_text(json.dumps(dict(GOLD, id="y")))
+    this, other = tmp_path / "this", tmp_path / "other"
+    this.mkdir()
+    other.mkdir()
+    for article_id in ("x", "y"):
+        (this / f"{article_id}.json").write_text(json.dumps(PRED))
+        (other / f"{article_id}.json").write_text(json.dumps(dict(PRED, meetings=[], conflicts=[])))
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["eval", str(gold), "-p", str(this), "--against", str(other), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "95 % intervals over articles" in result.output
+    assert "mean F1 minus the other's +0.667 over 2 articles" in result.output
+    saved = json.loads(out.read_text())
+    assert saved["against"]["mean_f1_difference"] == 0.667 and saved["against"]["articles"] == 2
+    assert saved["overall"]["interval_95"]["mean_f1"][0] <= saved["overall"]["mean_f1"]
