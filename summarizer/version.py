@@ -89,4 +89,6 @@ __version__ = "0.2.0"
 # president": no war the article reports).
 # 2026.12.19: one meeting told of the leaders and of their states is one record ("Modi met Ramgoolam", "India and
 # Mauritius held talks": the same sides); a meeting held and one planned between the same sides are two records.
-PIPELINE_VERSION = "2026.12.19"
+# 2026.12.20: a body's meeting told again by some of its sides with the body ("the G7 talks" of seven states, then
+# "after meetings with G7 foreign ministers") is one record.
+PIPELINE_VERSION = "2026.12.20"

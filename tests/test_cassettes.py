@@ -163,12 +163,12 @@ def test_tune_split_eval_offline(llm_settings):
     """The pipeline's accuracy on the tune split (14 more stories annotated to tune general mechanisms on),
     replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "tune", "gold-tune", read_articles(SEEDS / "tune.jsonl"))
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.19: actors F1 0.854,
-    # meetings 0.745, conflicts 0.818, mean 0.806; recorded by benchmarks/compare.py --split tune --record; 2026.12.8
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.20: actors F1 0.854,
+    # meetings 0.760, conflicts 0.818, mean 0.811; recorded by benchmarks/compare.py --split tune --record; 2026.12.8
     # scored 0.695). 2026.12.13 had conflicts 0.857: a name copied from the headline ("... amid UK opposition") was
     # dropped as invented only because "UK" was not matched to the article's "U.K.".
-    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.74 and total.conflicts.f1 >= 0.81, overall
-    assert total.mean_f1 >= 0.805, overall
+    assert total.actors.f1 >= 0.85 and total.meetings.f1 >= 0.75 and total.conflicts.f1 >= 0.81, overall
+    assert total.mean_f1 >= 0.81, overall
 
 
 def test_tune2_split_eval_offline(llm_settings):

@@ -490,6 +490,27 @@ def test_one_meeting_told_of_the_leaders_and_of_their_states_is_one_record():
     assert len(built[0].evidence) == 2
 
 
+def test_a_bodys_meeting_told_again_by_one_of_its_members_is_one_record():
+    from summarizer.normalize import build_meetings
+
+    text = ("G7 foreign ministers from Canada, France and Japan met in Charlevoix on Thursday. Japan's minister spoke "
+            "after talks with the G7 on Thursday. Japan will host the G7 next year. France held talks with Canada.")
+    actors = _actors(text, [("G7", ActorKind.international_body), ("Canada", ActorKind.state),
+                            ("France", ActorKind.state), ("Japan", ActorKind.state)])
+    events = EventsPass.model_construct(meetings={
+        "1": _meeting(["G7", "Canada", "France", "Japan"], "held"), "2": _meeting(["Japan", "G7"], "held"),
+        "3": _meeting(["Japan", "G7"], "planned"), "4": _meeting(["France", "Canada"], "held")}, conflicts=[])
+    built = build_meetings(events, Context(article=Article(text=text), places=["Charlevoix"],
+                                           actors=list(actors.values()), warnings=[]))
+    by_id = {a.id: a.name for a in actors.values()}
+    told = [(sorted(by_id[p] for p in m.participants), m.status.value) for m in built]
+    # Japan's talks with the G7 are the G7 meeting told again; the one Japan will host is another, and two of its
+    # members' own talks, with no body among them, are a meeting of their own.
+    assert told == [(["Canada", "France", "G7", "Japan"], "held"), (["G7", "Japan"], "planned"),
+                    (["Canada", "France"], "held")]
+    assert [e.sentence for e in built[0].evidence] == [1, 2]
+
+
 @pytest.mark.parametrize("sentence", [
     "Kenya refused to attend talks with Somalia in Nairobi on Monday.",
     "Kenya declined to meet Somalia in Nairobi.",

@@ -505,12 +505,16 @@ def _sides(ids: list[str], actors: Sequence[Actor]) -> frozenset[str]:
 
 def _same_meeting(a: Meeting, b: Meeting, actors: Sequence[Actor] = ()) -> bool:
     """The same meeting told twice: the same sentence text, or the same sides (:func:`_sides`: "Modi met Ramgoolam"
-    and "India and Mauritius held talks") with the same status at a compatible place and time. The same leaders
+    and "India and Mauritius held talks") with the same status at a compatible place and time, or told again by
+    some of its sides with the body that held it ("the G7 talks" of seven states, then "Rubio said after meetings
+    with G7 foreign ministers"; a meeting ``b`` after ``a``). The same leaders
     meeting in another month or year (a second summit), or a meeting held and one announced, are two meetings, as
     an event coder codes each one."""
     if a.evidence[0].quote == b.evidence[0].quote:
         return True
-    if a.status != b.status or _sides(a.participants, actors) != _sides(b.participants, actors):
+    sides_a, sides_b = _sides(a.participants, actors), _sides(b.participants, actors)
+    bodies = {x.id for x in actors if x.kind == ActorKind.international_body}
+    if a.status != b.status or not (sides_a == sides_b or (sides_b < sides_a and sides_b & bodies)):
         return False
     (year_a, month_a), (year_b, month_b) = period(a.date_text, a.date), period(b.date_text, b.date)
     if (year_a and year_b and year_a != year_b) or (month_a and month_b and month_a != month_b):
