@@ -91,4 +91,6 @@ __version__ = "0.2.0"
 # Mauritius held talks": the same sides); a meeting held and one planned between the same sides are two records.
 # 2026.12.20: a body's meeting told again by some of its sides with the body ("the G7 talks" of seven states, then
 # "after meetings with G7 foreign ministers") is one record.
-PIPELINE_VERSION = "2026.12.20"
+# 2026.12.21: a meeting noun that "any" determines names no particular meeting ("to ensure that any future meetings
+# are accompanied by achievements"), as one that "no" determines.
+PIPELINE_VERSION = "2026.12.21"

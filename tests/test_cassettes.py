@@ -141,10 +141,12 @@ def test_dev_set_eval_offline(llm_settings):
     """The current pipeline's accuracy on the hand-annotated dev set, replayed from the embedded model."""
     total, overall = _replayed_eval(llm_settings, "dev", "gold", [*read_articles(SEEDS / "dev.jsonl"),
                                                                   read_text_file(SEED)])
-    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.19: actors F1 0.865,
-    # meetings 0.882, conflicts 0.857, mean F1 0.868; recorded by benchmarks/compare.py --split dev --record).
-    assert total.actors.f1 >= 0.86 and total.meetings.f1 >= 0.88 and total.conflicts.f1 >= 0.85, overall
-    assert total.mean_f1 >= 0.865, overall
+    # Regression floor at the pipeline's measured scores on the recorded answers (2026.12.21: actors F1 0.865,
+    # meetings 0.848, conflicts 0.857, mean F1 0.857; recorded by benchmarks/compare.py --split dev --record).
+    # 2026.12.19 and .20 scored 0.868 through a false meeting ("any future meetings" of Trump and Kim) that matched
+    # a gold one; 2026.12.21 reads "any" as no particular meeting.
+    assert total.actors.f1 >= 0.86 and total.meetings.f1 >= 0.84 and total.conflicts.f1 >= 0.85, overall
+    assert total.mean_f1 >= 0.85, overall
 
 
 def test_validation_split_eval_offline(llm_settings):

@@ -518,6 +518,8 @@ def test_a_bodys_meeting_told_again_by_one_of_its_members_is_one_record():
     "Kenya did not meet Somalia in Nairobi.",
     "Kenya never met Somalia in Nairobi.",
     "Kenya rejected talks with Somalia.",
+    "Kenya wants any future meetings with Somalia to bring results.",
+    "Kenya said any talks with Somalia must include the elders.",
 ])
 def test_a_meeting_the_sentence_denies_is_none(sentence):
     """A meeting verb that is negated, or the complement of a verb that says it did not happen (negative

@@ -307,6 +307,11 @@ def plays_a_role(text: str, start: int, end: int, event_word: Callable[[str], bo
 COMPLEMENT_DEPS = frozenset({"xcomp", "pcomp", "pobj", "prep", "dobj", "acl"})
 
 
+#: Determiners of an event noun that name no particular event: none ("no talks") or whichever may come ("any
+#: future meetings", "any talks must include Kyiv").
+_NO_PARTICULAR = frozenset({"no", "any"})
+
+
 def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool],
              wishing: Callable[[str], bool] = lambda word: False,
              directing: Callable[[str], bool] = lambda word: False) -> bool:
@@ -321,13 +326,14 @@ def asserted(text: str, start: int, end: int, unasserting: Callable[[str], bool]
     "Talks" as a verb of speech about a topic ("the White House talks about ...") names no meeting. Nor does an
     event noun that "no" determines ("there have been no discussions"), nor an event in the infinitive that a verb
     of directing asks for (``directing``: "urged Farmajo to return to talks", "asked them to meet"): an appeal, not
-    the event itself (PLOVER's APPEAL, not CONSULT)."""
+    the event itself (PLOVER's APPEAL, not CONSULT). Nor does one that "any" determines ("any future meetings"):
+    whichever may come, none in particular."""
     span = _doc(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return True
     token = span.root
-    if any(child.dep_ == "det" and child.lower_ == "no" for child in token.children):
-        return False  # "no talks are planned"
+    if any(child.dep_ == "det" and child.lower_ in _NO_PARTICULAR for child in token.children):
+        return False  # "no talks are planned", "to ensure that any future meetings are ..."
     if any(child.dep_ == "relcl" for child in token.children):
         return True  # "the talks, which were held in Doha": the relative clause asserts them
     if _is_verb(token) and token.lower_.startswith("talk"):
