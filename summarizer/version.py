@@ -93,4 +93,5 @@ __version__ = "0.2.0"
 # "after meetings with G7 foreign ministers") is one record.
 # 2026.12.21: a meeting noun that "any" determines names no particular meeting ("to ensure that any future meetings
 # are accompanied by achievements"), as one that "no" determines.
-PIPELINE_VERSION = "2026.12.21"
+# 2026.12.22: meetings among one state's own people (that state's side alone) are not one meeting for their sides.
+PIPELINE_VERSION = "2026.12.22"

@@ -488,6 +488,17 @@ def test_one_meeting_told_of_the_leaders_and_of_their_states_is_one_record():
     assert told == [(["William Ruto", "Yoweri Museveni"], "held", "Kampala"),
                     (["William Ruto", "Yoweri Museveni"], "planned", None), (["Kenya", "Tanzania"], "held", None)]
     assert len(built[0].evidence) == 2
+    # Meetings among one state's own people are that state's side alone: two of them are not one for that.
+    text = ("Kenyan President William Ruto met Kenyan Foreign Minister Musalia Mudavadi on Monday. Ruto met Kenyan "
+            "Prime Minister Raila Odinga.")
+    actors = _actors(text, [("William Ruto", ActorKind.person), ("Musalia Mudavadi", ActorKind.person),
+                            ("Raila Odinga", ActorKind.person)])
+    events = EventsPass.model_construct(meetings={"1": _meeting(["William Ruto", "Musalia Mudavadi"], "held"),
+                                                  "2": _meeting(["William Ruto", "Raila Odinga"], "held")},
+                                        conflicts=[])
+    assert {a.country for a in actors.values()} == {"KEN"}
+    assert len(build_meetings(events, Context(article=Article(text=text), places=[], actors=list(actors.values()),
+                                              warnings=[]))) == 2
 
 
 def test_a_bodys_meeting_told_again_by_one_of_its_members_is_one_record():

@@ -514,8 +514,11 @@ def _same_meeting(a: Meeting, b: Meeting, actors: Sequence[Actor] = ()) -> bool:
         return True
     sides_a, sides_b = _sides(a.participants, actors), _sides(b.participants, actors)
     bodies = {x.id for x in actors if x.kind == ActorKind.international_body}
-    if a.status != b.status or not (sides_a == sides_b or (sides_b < sides_a and sides_b & bodies)):
+    if a.status != b.status:
         return False
+    if set(a.participants) != set(b.participants) and (
+            len(sides_b) < 2 or not (sides_a == sides_b or (sides_b < sides_a and sides_b & bodies))):
+        return False  # (meetings among one state's own people are that state's side alone: not one for that)
     (year_a, month_a), (year_b, month_b) = period(a.date_text, a.date), period(b.date_text, b.date)
     if (year_a and year_b and year_a != year_b) or (month_a and month_b and month_a != month_b):
         return False
