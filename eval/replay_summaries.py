@@ -6,6 +6,9 @@ before and after a change (offline; the model's answers come from the cassettes)
     python eval/replay_summaries.py /tmp/after
     diff -r /tmp/before /tmp/after
 
+    python eval/replay_summaries.py --split tune3 /tmp/new   # one split's recorded stories (cassettes/tune3/)
+    summarizer eval eval/gold-tune3 -p /tmp/new --against /tmp/old   # scored, paired against another version
+
 Written per summary: ``<id>.json`` for the 13 dev-set articles, ``api``, ``parts`` (the demo story read in
 parts) and ``seed`` (the seed article as plain text). Left out, because they change between identical runs or
 checkouts: ``provenance.seconds``, ``provenance.pipeline_version``, and the checkout's path in
@@ -39,15 +42,30 @@ def jobs(settings: Settings) -> list[tuple[str, str | Article, Settings, str]]:
     ]
 
 
+def split_jobs(settings: Settings, split: str) -> list[tuple[str, str | Article, Settings, str]]:
+    """(cassette, article, settings, output name) for every story of a split recorded in cassettes/<split>/ (dev's
+    includes the seed article)."""
+    articles = read_articles(SEEDS / f"{split}.jsonl")
+    if split == "dev":
+        articles.append(read_text_file(SEEDS / "lavrov-cairo.txt"))
+    return [(f"{split}/{a.id}", a, settings, str(a.id)) for a in articles]
+
+
 def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__.strip().splitlines()[0], "\nusage: python eval/replay_summaries.py OUT_DIR", file=sys.stderr)
+    args = sys.argv[1:]
+    split = None
+    if len(args) == 3 and args[0] == "--split":
+        split, args = args[1], args[2:]
+    if len(args) != 1 or (split is not None and not (SEEDS / f"{split}.jsonl").is_file()):
+        print(__doc__.strip().splitlines()[0],
+              "\nusage: python eval/replay_summaries.py [--split dev|tune|tune2|tune3|validation] OUT_DIR",
+              file=sys.stderr)
         return 2
-    out = Path(sys.argv[1])
+    out = Path(args[0])
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings(api_key="sk-test-not-a-secret", base_url=REPLAY_URL, model=LOCAL_MODEL_NAME, local=False,
                         response_format="json_object", max_retries=0, timeout=900)
-    work = jobs(settings)
+    work = split_jobs(settings, split) if split else jobs(settings)
     for name, article, job_settings, key in work:
         with cassette_vcr().use_cassette(f"{name}.yaml"), Summarizer(job_settings) as summarizer:
             doc = summarizer.summarize(article).model_dump(mode="json")
