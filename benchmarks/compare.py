@@ -17,7 +17,12 @@ held out as ``test`` from 2026.12.5 to 2026.12.15, then opened for tuning) are w
 tuned on; ``validation`` (eval/gold-validation, seeds/validation.jsonl) is only scored, never tuned on; ``test2``
 (eval/gold-test2, seeds/test2.jsonl: 14 stories drawn at random from the corpus's unannotated rest, most with no
 meeting or conflict) is scored once per pipeline version and nothing else is read of it (no cassettes: it runs
-against the model).
+against the model). ``lee`` (eval/gold-lee: 36 ABC News stories of 2001-2002 from another outlet, annotated by the
+guideline, held out) has no text in this repository: build it with ``python eval/lee_corpus.py lee.jsonl`` and pass
+``--articles lee.jsonl``; it has no cassettes either.
+
+``--articles FILE`` runs the stories of FILE (all of them, unless --ids) instead of the split's; stories with no
+gold file are saved and left unscored.
 """
 
 from __future__ import annotations
@@ -49,7 +54,9 @@ SPLITS = {
     "validation": ("eval/gold-validation", ("seeds/validation.jsonl",)),
     "tune3": ("eval/gold-tune3", ("seeds/tune3.jsonl",)),
     "test2": ("eval/gold-test2", ("seeds/test2.jsonl",)),
+    "lee": ("eval/gold-lee", ()),  # no text here: eval/lee_corpus.py builds it, --articles passes it
 }
+HELD_OUT = ("test2", "lee")  # scored against the model only: never recorded
 
 
 def main() -> int:
@@ -57,6 +64,8 @@ def main() -> int:
     parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
     parser.add_argument("--templates", nargs="+", default=["single", "extract"])
     parser.add_argument("--ids", nargs="*", help="only these gold ids")
+    parser.add_argument("--articles", type=Path, help="run the stories of this JSONL or .txt file instead of the "
+                                                      "split's (all of them, unless --ids)")
     parser.add_argument("--out", type=Path, default=Path("results/compare"))
     parser.add_argument("--record", action="store_true", help="record the 'extract' runs as dev-set cassettes")
     parser.add_argument("--interleaved", action="store_true",
@@ -64,16 +73,22 @@ def main() -> int:
                              "turn, so each keeps its instructions in the server's one-slot prefix cache, as in a "
                              "batch run)")
     args = parser.parse_args()
-    if args.record and args.split.startswith("test"):
-        parser.error("the test2 split has no cassettes: it is only ever scored against the model")
+    if args.record and args.split in HELD_OUT:
+        parser.error(f"the {args.split} split has no cassettes: it is only ever scored against the model")
 
     gold_dir, sources = SPLITS[args.split]
-    gold = load_gold(ROOT / gold_dir) if any((ROOT / gold_dir).glob("*.json")) or not args.record else {}
-    ids = args.ids or list(gold)
+    if args.articles is None and not sources:
+        parser.error(f"the {args.split} split keeps no text here: pass --articles (see eval/lee_corpus.py)")
+    paths = [args.articles] if args.articles else [ROOT / src for src in sources]
+    texts = {a.id: a for path in paths for a in read_articles(path)}
+    gold = load_gold(ROOT / gold_dir) if any((ROOT / gold_dir).glob("*.json")) else {}
+    ids = args.ids or (list(texts) if args.articles else list(gold))
+    unknown = [i for i in ids if i not in texts]
+    if unknown:
+        parser.error(f"no article {', '.join(unknown)} in {', '.join(map(str, paths))}")
     missing = [i for i in ids if i not in gold]
-    if missing and not args.record:
+    if missing and not (args.record or args.articles):
         parser.error(f"no gold file for {', '.join(missing)} in {gold_dir}")
-    texts = {a.id: a for src in sources for a in read_articles(ROOT / src)}
     preds: dict[str, dict] = {t: {} for t in args.templates}
     if args.interleaved:
         runs = [(n, article_id, template) for n, article_id in enumerate(ids, 1) for template in args.templates]
@@ -97,7 +112,7 @@ def main() -> int:
     console = Console(width=160)
     lines = []
     if missing:
-        print(f"\nrecorded; not scored (no gold file yet): {', '.join(missing)}")
+        print(f"\nsaved in {args.out}; not scored (no gold file yet): {', '.join(missing)}")
         return 0
     for template in args.templates:
         report = evaluate({i: gold[i] for i in ids}, preds[template], {k: a.text for k, a in texts.items()})

@@ -134,9 +134,9 @@ class FileChecker:
         self.keys("document", doc, DOC_KEYS)
         if doc.get("id") != art["id"] or Path(self.name).stem != art["id"]:
             self.problem("id", f"{doc.get('id')!r} does not match file name / article")
-        if doc.get("title") != art["title"]:
-            self.problem("title", f"{doc.get('title')!r} != article title {art['title']!r}")
-        published = art["published"][:10] if art["published"] else None
+        if doc.get("title") != art.get("title"):
+            self.problem("title", f"{doc.get('title')!r} != article title {art.get('title')!r}")
+        published = (art.get("published") or "")[:10] or None
         if doc.get("published") != published:
             self.problem("published", f"{doc.get('published')!r} != {published!r}")
 
