@@ -10,6 +10,18 @@ from .rules import load
 
 _RULES = load("summarizer", "names.yaml")
 PARTICLES = frozenset(_RULES["surname_particles"])
+HONORIFICS = frozenset(_RULES["honorifics"])
+
+
+def is_honorific(word: str) -> bool:
+    """A courtesy title as news copy writes it before a name, with or without its period ("Mr", "Mr.", "Sir")."""
+    return word.removesuffix(".") in HONORIFICS
+
+
+def without_honorific(name: str) -> str:
+    """A person's name without the courtesy title it starts with: "Mr Arafat" -> "Arafat"; other names as given."""
+    first, _, rest = name.partition(" ")
+    return rest.strip() if rest.strip() and is_honorific(first) else name
 
 
 def fold_accents(name: str) -> str:

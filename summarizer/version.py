@@ -94,4 +94,6 @@ __version__ = "0.2.0"
 # 2026.12.21: a meeting noun that "any" determines names no particular meeting ("to ensure that any future meetings
 # are accompanied by achievements"), as one that "no" determines.
 # 2026.12.22: meetings among one state's own people (that state's side alone) are not one meeting for their sides.
-PIPELINE_VERSION = "2026.12.22"
+# 2026.12.23: a courtesy title written without a period ("Mr Arafat", "Ms Bradford", "Sir Allan": British and
+# Commonwealth style) is a title, not part of a name: the person named again, not another actor (names.yaml).
+PIPELINE_VERSION = "2026.12.23"

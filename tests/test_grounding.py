@@ -21,6 +21,7 @@ from summarizer.normalize import (
     event_in,
     merge_actors,
     participants,
+    same_actor,
 )
 from summarizer.schema import ActorKind, EventType, MatchKind, MeetingStatus
 
@@ -183,6 +184,31 @@ def test_candidates_split_offices_qualifiers_and_run_together_names():
     assert cands["Andy Levin"].title == "Democratic U.S. Congressman"
     assert {"al-Shabab", "Erdogan", "Ankara", "Balochistan", "Paris"} <= set(cands)
     assert not {"Somalia-based al-Shabab", "Erdogan Ankara", "Resource-rich Balochistan", "Paris Monday"} & set(cands)
+
+
+def test_courtesy_titles_without_a_period_are_titles_not_names():
+    """British and Commonwealth copy writes "Mr Smith" and "Sir John" without a period (names.yaml honorifics):
+    the person named again, not a second name; US style's "Mr." and a country's "DR Congo" are as before."""
+    cands = _names(
+        "Foreign Minister Jane Okafor met Sir Roland Blake in Lagos. Ms Okafor said the talks went well, and "
+        "Sir Roland agreed. Dr Amina Yusuf spoke. DR Congo sent troops, Dr Yusuf said. Mr. Castell declined.")
+    assert {"Jane Okafor", "Roland Blake", "Amina Yusuf", "DR Congo", "Castell"} <= set(cands)
+    assert not {"Ms Okafor", "Sir Roland", "Roland", "Sir Roland Blake", "Dr Yusuf", "Dr Amina Yusuf", "Okafor",
+                "Yusuf", "Mr. Castell", "Congo"} & set(cands)
+    assert cands["Amina Yusuf"].title == "Dr"
+
+
+def test_a_person_with_a_courtesy_title_is_the_same_actor():
+    def person(name: str) -> ActorDraft:
+        return ActorDraft(name=name, kind=ActorKind.person)
+
+    assert same_actor(person("Mr Zinni"), person("Anthony Zinni"))
+    assert same_actor(person("Anthony Zinni"), person("Mr. Zinni"))
+    assert same_actor(person("Sir Allan"), person("Allan Kemakeza"))
+    assert same_actor(person("Ms Bradford"), person("Bradford"))
+    assert not same_actor(person("Mr Zinni"), person("Ariel Sharon"))
+    assert not same_actor(person("Mr"), person("Anthony Zinni"))
+    assert not same_actor(ActorDraft(name="Dr Congo", kind=ActorKind.state), person("Congo"))
 
 
 def test_candidates_leave_out_bylines_the_outlet_credits_and_weapons():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..names import is_honorific
 from ..rules import alternatives, load
 from .alignment import bounded, word_pattern
 from .countries import (
@@ -117,6 +118,7 @@ def _split_span(span: str, text: str, at: int) -> list[tuple[str, str | None, st
     title_words: list[str] = []
     while len(tokens) > 1 and (
         tokens[0].lower().rstrip(".") + ("." if tokens[0].endswith(".") else "") in _TITLE_WORDS
+        or is_honorific(tokens[0])  # "Mr Arafat", "Ms Bradford": British style writes no period
         or (title_words and tokens[0].lower() in ("of", "the") and tokens[1].lower() in _TITLE_WORDS | {"the"})
     ):
         title_words.append(tokens.pop(0))
@@ -155,7 +157,8 @@ def _two_names(first: str, second: str) -> bool:
     """Two names run together by a lost line break or comma: "Erdogan Ankara" (a name and a capital),
     "U.N. Wong" (an abbreviation and a name)."""
     whole = f"{first} {second}"
-    if is_country_name(whole) or country_code(whole, fuzzy=False) or first.lower() in _COMPASS | _TITLE_WORDS:
+    if (is_country_name(whole) or country_code(whole, fuzzy=False) or first.lower() in _COMPASS | _TITLE_WORDS
+            or is_honorific(first)):
         return False
     if (capital_of(second) or is_country_name(second)) and not demonym_word(first):
         return True

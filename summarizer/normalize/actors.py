@@ -25,7 +25,7 @@ from ..grounding import (
     occurs,
     word_pattern,
 )
-from ..names import fold_accents, surname
+from ..names import fold_accents, surname, without_honorific
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind
 from .common import dedupe, mention_sentences, sentence_evidence, spots
@@ -136,7 +136,10 @@ def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
     if a.name.casefold() == b.name.casefold():
         return True
     if a.kind == b.kind == ActorKind.person:
-        short, full = sorted((a.name, b.name), key=lambda n: len(n.split()))
+        # "Mr Zinni" is "Zinni": a courtesy title before a surname (or, as "Sir Allan", a first name) names no one else
+        short, full = sorted((without_honorific(a.name), without_honorific(b.name)), key=lambda n: len(n.split()))
+        if short.casefold() == full.casefold():
+            return True
         words = full.split()
         if len(short.split()) == 1 and len(words) > 1:
             last = _core(surname(full) or words[-1])
