@@ -51,6 +51,7 @@ from .normalize import (
     cue_sentences,
     dedupe,
     enrich,
+    forces,
     from_single_call,
     guess_kind,
     merge_actors,
@@ -185,6 +186,7 @@ def _assemble(article: Article, parts: list[_Part], first_summary, warnings: lis
                     warnings=warnings)
     summary = build_summary_text(article, first_summary)
     meetings, conflicts = build_meetings(events, facts), build_conflicts(events, facts)
+    actors = actors + forces(actors, article)  # after the passes: the model's requests stay as they were
     return with_a_part(actors, meetings, conflicts, article, warnings), summary, meetings, conflicts, warnings
 
 

@@ -95,5 +95,8 @@ __version__ = "0.2.0"
 # are accompanied by achievements"), as one that "no" determines.
 # 2026.12.22: meetings among one state's own people (that state's side alone) are not one meeting for their sides.
 # 2026.12.23: a courtesy title written without a period ("Mr Arafat", "Ms Bradford", "Sir Allan": British and
-# Commonwealth style) is a title, not part of a name: the person named again, not another actor (names.yaml).
+# Commonwealth style) is a title, not part of a name: the person named again, not another actor (names.yaml). Armed
+# forces named by their country in lower case ("the Pakistan military", "Djiboutian soldiers") are military actors
+# as the guideline says: an institution always, members only where their state is not otherwise an actor
+# (normalize/forces.py, after the model's passes).
 PIPELINE_VERSION = "2026.12.23"

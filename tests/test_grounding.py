@@ -1458,3 +1458,36 @@ def test_a_subject_fights_where_a_verb_coordinated_with_its_verb_is_violent():
     assert fought("Kenya rescued 90 hostages and killed 12 militants.", "Kenya")
     assert not fought("A Kenyan military operation rescued 90 hostages and fed them.", "Kenyan military")
     assert not fought("Kenya condemned the attack and called for calm.", "Kenya")  # a commentator
+
+
+def test_forces_named_by_their_country_are_actors_as_the_guideline_says():
+    """normalize/forces.py: an institution ("the Pakistan military") is an actor of its own; members named by
+    nationality ("Djiboutian soldiers") only where their state is not otherwise one ("Kenyan troops" fold into
+    Kenya); a force named only inside a phrase about something else ("U.S. military aid") has no part."""
+    from summarizer.normalize import forces, sentence_evidence, with_a_part
+    from summarizer.schema import Actor
+
+    article = Article(text=(
+        "Somali security forces and Djiboutian soldiers repelled al-Shabab fighters. The Pakistan military said it "
+        "killed 30 militants. Congress cut U.S. military aid. Kenya said Kenyan troops were safe."))
+    kenya = Actor(id="a1", name="Kenya", kind=ActorKind.state, country="KEN", evidence=sentence_evidence(article, [4]))
+    added = forces([kenya], article)
+    assert [(a.name, a.country, a.kind) for a in added] == [
+        ("Pakistan military", "PAK", ActorKind.military), ("U.S. military", "USA", ActorKind.military),
+        ("Somali security forces", "SOM", ActorKind.military), ("Djiboutian soldiers", "DJI", ActorKind.military)]
+    assert [a.id for a in added] == ["a2", "a3", "a4", "a5"]
+    kept = {a.name for a in with_a_part([kenya, *added], [], [], article, [])}
+    assert {"Pakistan military", "Somali security forces", "Djiboutian soldiers"} <= kept
+    assert "U.S. military" not in kept
+
+
+def test_a_force_already_an_actor_or_folded_into_its_state_is_not_added_again():
+    from summarizer.normalize import forces, sentence_evidence
+    from summarizer.schema import Actor
+
+    article = Article(text="The Pakistan Army said Pakistani soldiers and the Pakistan military held the pass.")
+    army = Actor(id="a1", name="Pakistan Army", kind=ActorKind.military, country="PAK",
+                 evidence=sentence_evidence(article, [1]))
+    assert forces([army], article) == []
+    state = Actor(id="a1", name="Pakistan", kind=ActorKind.state, evidence=sentence_evidence(article, [1]))
+    assert [a.name for a in forces([state], article)] == ["Pakistan military"]

@@ -35,6 +35,7 @@ from .common import (
     sentence_evidence,
 )
 from .conflicts import STRONG_VIOLENCE, VIOLENCE_CUE, build_conflicts, conflict_name, event_in, violent
+from .forces import forces
 from .meetings import MEETING_CUE, build_meetings, meeting_status, participants, sentence_participants
 from .roles import with_a_part
 from .single_call import aligned, from_single_call
@@ -59,6 +60,7 @@ __all__ = [
     "dedupe",
     "enrich",
     "event_in",
+    "forces",
     "from_single_call",
     "guess_kind",
     "meeting_status",
