@@ -18,7 +18,7 @@ tuned on; ``validation`` (eval/gold-validation, seeds/validation.jsonl) is only 
 (eval/gold-test2, seeds/test2.jsonl: 14 stories drawn at random from the corpus's unannotated rest, most with no
 meeting or conflict) is scored once per pipeline version and nothing else is read of it (no cassettes: it runs
 against the model). ``lee`` (eval/gold-lee: 36 ABC News stories of 2001-2002 from another outlet, annotated by the
-guideline, held out) has no text in this repository: build it with ``python eval/lee_corpus.py lee.jsonl`` and pass
+guideline, held out) has no text in this repository: build it with ``python eval/lee_corpus.py build lee.jsonl`` and pass
 ``--articles lee.jsonl``; it has no cassettes either.
 
 ``--articles FILE`` runs the stories of FILE (all of them, unless --ids) instead of the split's; stories with no

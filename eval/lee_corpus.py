@@ -14,11 +14,18 @@ shelling): both (37 stories), meeting only (41), violence only (78), neither (14
 drew 12, 9, 9 and 6 of them, in that order. The keywords only weight the draw towards stories with meetings and
 conflicts, so that the split has enough of them to measure; which stories hold one is the annotators' call.
 
-usage: python eval/lee_corpus.py OUT.jsonl
+The split is scored in halves, fixed before any output was read: lee-a (even positions in STORIES' order), whose
+errors may be read to find general mechanisms, and lee-b (odd positions), of which only the overall score is read.
+
+usage: python eval/lee_corpus.py build OUT.jsonl
+       python eval/lee_corpus.py score PREDICTIONS [--against OLD_PREDICTIONS]
+         (saved summaries, a folder of <id>.json or JSONL: mean F1 with its 95 % interval for lee, lee-a and lee-b,
+          and with --against the paired difference on each)
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import subprocess
@@ -26,6 +33,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WHEEL = "gensim==4.4.0"
 MEMBER = "gensim/test/test_data/lee_background.cor"
@@ -57,11 +66,13 @@ def corpus_lines(cache: Path) -> list[str]:
     return data.decode("utf-8").splitlines()
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
-        return 2
-    out = Path(argv[0])
+def halves() -> dict[str, list[str]]:
+    """The split's ids and its two halves, by position in STORIES' order."""
+    ids = [story_id(n) for numbers in STORIES.values() for n in numbers]
+    return {"lee": ids, "lee-a": ids[0::2], "lee-b": ids[1::2]}
+
+
+def build(out: Path) -> int:
     cache = Path(tempfile.gettempdir()) / "summarizer-lee"
     cache.mkdir(exist_ok=True)
     lines = corpus_lines(cache)
@@ -70,6 +81,40 @@ def main(argv: list[str]) -> int:
     out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     print(f"{len(rows)} stories written to {out}")
     return 0
+
+
+def score(predictions: Path, against: Path | None) -> int:
+    sys.path.insert(0, str(ROOT))
+    from summarizer.evaluate import evaluate, load_gold, load_predictions, paired_difference
+
+    gold = load_gold(ROOT / "eval" / "gold-lee")
+    new = load_predictions(predictions)
+    old = load_predictions(against) if against else None
+    for half, ids in halves().items():
+        report = evaluate({i: gold[i] for i in ids}, {i: new[i] for i in ids if i in new}, {})
+        total = report.total()
+        low, high = report.intervals()["mean_f1"]
+        line = (f"{half:6} ({len(ids)}): mean F1 {total.mean_f1:.3f} ({low:.3f}-{high:.3f}); actors "
+                f"{total.actors.f1:.2f}, meetings P {total.meetings.precision:.2f} / R {total.meetings.recall:.2f}, "
+                f"conflicts P {total.conflicts.precision:.2f} / R {total.conflicts.recall:.2f}")
+        if old is not None:
+            base = evaluate({i: gold[i] for i in ids}, {i: old[i] for i in ids if i in old}, {})
+            diff = paired_difference(base, report)
+            line += (f"; against OLD {diff.mean_f1:+.3f} ({diff.interval[0]:+.3f} to {diff.interval[1]:+.3f}, "
+                     f"higher on {diff.b_better:.0%} of resamples)")
+        print(line)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="write the 36 stories as JSONL").add_argument("out", type=Path)
+    scoring = sub.add_parser("score", help="score saved summaries on lee, lee-a and lee-b")
+    scoring.add_argument("predictions", type=Path)
+    scoring.add_argument("--against", type=Path, help="saved summaries of another run, compared article by article")
+    args = parser.parse_args(argv)
+    return build(args.out) if args.command == "build" else score(args.predictions, args.against)
 
 
 if __name__ == "__main__":

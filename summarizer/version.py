@@ -98,5 +98,6 @@ __version__ = "0.2.0"
 # Commonwealth style) is a title, not part of a name: the person named again, not another actor (names.yaml). Armed
 # forces named by their country in lower case ("the Pakistan military", "Djiboutian soldiers") are military actors
 # as the guideline says: an institution always, members only where their state is not otherwise an actor
-# (normalize/forces.py, after the model's passes).
+# (normalize/forces.py, after the model's passes). "Met with a mixture of hope and scepticism", "a wave of
+# criticism": an amount of a reaction is received, not a meeting.
 PIPELINE_VERSION = "2026.12.23"

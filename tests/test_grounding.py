@@ -1323,6 +1323,24 @@ def test_met_with_a_reaction_is_no_meeting():
     assert sum("'met with' a reaction" in w for w in context.warnings) == 2
 
 
+def test_met_with_an_amount_of_a_reaction_is_no_meeting():
+    """"met with a mixture of hope and scepticism", "a wave of criticism": an amount of a reaction is received;
+    "met with a delegation of Kenyan officials" is still a meeting (a delegation is no amount)."""
+    from summarizer.normalize import build_meetings
+
+    text = ("Ruto's offer was met with a mixture of hope, scepticism and defiance in Kenya. Somalia's plan met with a "
+            "wave of criticism from Kenya. Ruto met with a delegation of Somalia's officials.")
+    actors = _actors(text, [("Ruto", ActorKind.person), ("Kenya", ActorKind.state), ("Somalia", ActorKind.state)])
+    names = {a.id: a.name for a in actors.values()}
+    events = EventsPass.model_construct(meetings={"1": _meeting(["Ruto", "Kenya"], "held"),
+                                                  "2": _meeting(["Somalia", "Kenya"], "held"),
+                                                  "3": _meeting(["Ruto", "Somalia"], "held")}, conflicts=[])
+    context = Context(article=Article(text=text), places=[], actors=list(actors.values()))
+    built = build_meetings(events, context)
+    assert [(m.evidence[0].sentence, sorted(names[i] for i in m.participants)) for m in built] == [
+        (3, ["Ruto", "Somalia"])]
+
+
 def test_the_grammar_shares_a_clauses_subject_and_reads_coordinated_sides():
     from summarizer.grounding.ner import meetings_by_grammar
     from summarizer.normalize.meetings import (

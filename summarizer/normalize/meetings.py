@@ -69,9 +69,11 @@ _DAY_OWNED = re.compile(rf"\b(?:{alternatives(WEEKDAYS)}|{_words('day_owners')})
 _NEW_OCCASION_BEFORE = re.compile(rf"\b(?:{_words('new_occasion')})\s+$", re.I)
 _OWN_SIDES = re.compile(r"\s+(?:with|between)\b", re.I)
 _PRONOUN_OPENING = re.compile(rf"\W*(?:{_words('pronoun_subjects')})\b")
-#: "met with opposition from China", "has met with surprising success": a reaction received, not a meeting.
+#: "met with opposition from China", "has met with surprising success", "met with a wave of criticism": a reaction
+#: received, not a meeting.
 _RECEIVED = re.compile(
-    rf"\b(?:met|meets?)\s+with\s+(?:(?-i:(?!(?:{_words('not_a_modifier')})\b)[a-z][a-z-]*)\s+){{0,2}}?"
+    rf"\b(?:met|meets?)\s+with\s+(?:an?\s+(?:{_words('reaction_amounts')})\s+of\s+)?"
+    rf"(?:(?-i:(?!(?:{_words('not_a_modifier')})\b)[a-z][a-z-]*)\s+){{0,2}}?"
     rf"(?:(?:{_words('reactions')})\b(?=\s*(?:[,.;:!?”\"]|(?:{_words('after_a_reaction')})\b|$))"
     rf"|(?:{_words('people_reactions')})\b(?=\s*(?:[,.;:!?”\"]|(?:{_words('after_a_people_reaction')})\b|$)))",
     re.I)
