@@ -112,7 +112,7 @@ def guess_kind(name: str) -> ActorKind:
     return ActorKind.armed_group
 
 
-def _country_of_name(name: str) -> str | None:
+def country_of_name(name: str) -> str | None:
     """The country a name is or stands for ("U.S." -> USA, "Pyongyang" -> PRK), without fuzzy guessing."""
     return country_code(name, fuzzy=False) or country_code(name.replace(".", ""), fuzzy=False) or capital_of(name)
 
@@ -150,8 +150,8 @@ def same_actor(a: ActorDraft, b: ActorDraft) -> bool:
         elif len(words) > 1 and len(short.split()) > 1 and fold_accents(short) == fold_accents(full):
             return True  # "Jovenel Moise" and "Jovenel Moïse"
     if a.kind in _STATEISH and b.kind in _STATEISH:
-        code = _country_of_name(a.name)
-        if code is not None and code == _country_of_name(b.name):
+        code = country_of_name(a.name)
+        if code is not None and code == country_of_name(b.name):
             return True
     if a.kind != ActorKind.person and b.kind != ActorKind.person:
         short, full = sorted((a.name, b.name), key=len)
@@ -292,7 +292,7 @@ def prune(entities: list[Entity], article: Article, warnings: list[str]) -> list
     states: dict[str, Entity] = {}
     for ent in entities:
         if ent.draft.kind == ActorKind.state:
-            code = _country_of_name(ent.draft.name) or country_code(ent.draft.name)
+            code = country_of_name(ent.draft.name) or country_code(ent.draft.name)
             if code:
                 states.setdefault(code, ent)
     kept, dropped = [], []

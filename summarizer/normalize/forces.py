@@ -15,6 +15,7 @@ from ..article import Article
 from ..grounding import country_code
 from ..rules import alternatives, load
 from ..schema import Actor, ActorKind
+from .actors import country_of_name
 from .common import mention_sentences, sentence_evidence
 
 _RULES = load("summarizer.normalize", "actors.yaml")
@@ -38,7 +39,8 @@ def _country(owner: str) -> tuple[str, str] | None:
 
 
 def _countries_of(actor: Actor) -> set[str]:
-    return {c for c in (actor.country, country_code(actor.name, fuzzy=False)) if c}
+    """The countries an actor is or stands for: its own code and the one its name gives ("Washington" -> USA)."""
+    return {c for c in (actor.country, country_of_name(actor.name)) if c}
 
 
 def forces(actors: list[Actor], article: Article) -> list[Actor]:
